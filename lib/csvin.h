@@ -1,0 +1,69 @@
+/*
+ * csvin: CSV records from files, "-" or stdin, plain or gzip (detected by magic
+ * bytes), over libcsv (strict mode) and zlib.  Several files are read in order as
+ * one stream; their headers must agree.
+ * Ownership: the reader owns every string it returns; a record and the header
+ * names stay valid until the next cx_csvin_next() or cx_csvin_free().
+ * Nothing here prints or exits: failures return CX_E* (< 0) and leave a message
+ * that names the file and line, read with cx_csvin_error().
+ */
+#ifndef CX_CSVIN_H
+#define CX_CSVIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cx_csvin;				/* opaque */
+
+struct cx_record {
+	char		**field;		/* NUL-terminated; writable, borrowed */
+	size_t		 *len;			/* byte length of each field */
+	size_t		  nfield;
+	unsigned long	  line;			/* physical line the record starts on */
+};
+
+/* "canonical=actual" column renames (--col), kept by the caller. */
+struct cx_rename {
+	const char	*canonical;
+	const char	*actual;
+};
+
+struct cx_csvin_opts {
+	int		 delim;			/* 0 means ',' */
+	int		 ws;			/* 1: runs of blanks/tabs separate fields */
+	int		 no_header;		/* 1: no header row; names from columns */
+	const char	*columns;		/* "a,b,c" names when no_header */
+	const struct cx_rename *renames;	/* applied to the header, may be NULL */
+	size_t		 nrenames;
+	/* Called for recoverable oddities (bytes after a gzip stream); may be NULL. */
+	void		(*warn)(void *ctx, const char *msg);
+	void		*warn_ctx;
+};
+
+/* Allocate a reader (options are copied; the strings they point to must live as
+ * long as the reader).  NULL only on allocation failure. */
+struct cx_csvin	*cx_csvin_new(const struct cx_csvin_opts *);
+
+/* Open the inputs (NULL or "-" is stdin; npaths 0 means stdin) and read the
+ * first header.  0 or CX_E*. */
+int		 cx_csvin_open(struct cx_csvin *, char *const paths[], size_t npaths);
+
+/* 1 = record filled, 0 = end of all input, CX_E* on error (bad quoting,
+ * truncated gzip, I/O, headers that disagree between files). */
+int		 cx_csvin_next(struct cx_csvin *, struct cx_record *);
+
+size_t		 cx_csvin_ncols(const struct cx_csvin *);
+const char	*cx_csvin_colname(const struct cx_csvin *, size_t i);	/* after renames */
+/* Index of the column called name (after renames); -1 if absent. */
+int		 cx_csvin_column(const struct cx_csvin *, const char *name);
+
+const char	*cx_csvin_path(const struct cx_csvin *);	/* current file, "stdin" for - */
+const char	*cx_csvin_error(const struct cx_csvin *);	/* last message, borrowed */
+uint64_t	 cx_csvin_bytes(const struct cx_csvin *);	/* input bytes consumed so far */
+void		 cx_csvin_free(struct cx_csvin *);		/* NULL is a no-op */
+
+/* Parse "canonical=actual" into r (pointers into arg, which is modified).
+ * Returns NULL or a reason. */
+const char	*cx_rename_parse(char *arg, struct cx_rename *r);
+
+#endif /* CX_CSVIN_H */

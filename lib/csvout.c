@@ -1,0 +1,217 @@
+/*
+ * csvout: our own output buffer (not stdio's) so that a row is assembled with
+ * plain stores; a field is quoted only when it holds the delimiter, a quote,
+ * CR or LF, as RFC 4180 asks.  Numbers use the shortest %.Ng that reads back.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvout.h"
+#include "cxerr.h"
+#include "cxtime.h"
+
+#define OUTBUF	(256 * 1024)
+
+struct cx_csvout {
+	FILE	*fp;
+	char	*buf;
+	size_t	 len;
+	int	 delim;
+	int	 infield;	/* a field was written on this row */
+	int	 rowbytes;	/* the row has at least one byte so far */
+	int	 err;		/* errno of the first write failure, or 0 */
+};
+
+struct cx_csvout *
+cx_csvout_new(FILE *fp, int delim)
+{
+	struct cx_csvout *w = calloc(1, sizeof *w);
+
+	if (w == NULL || (w->buf = malloc(OUTBUF)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	w->fp = fp;
+	w->delim = delim ? delim : ',';
+	return w;
+}
+
+static void
+drain(struct cx_csvout *w)
+{
+	if (w->err == 0 && w->len > 0 && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+		w->err = errno ? errno : EIO;
+	w->len = 0;
+}
+
+static void
+put(struct cx_csvout *w, const char *s, size_t n)
+{
+	w->rowbytes |= n > 0;
+	while (n > 0) {
+		size_t room = OUTBUF - w->len, k = n < room ? n : room;
+
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
+		if (w->len == OUTBUF)
+			drain(w);
+	}
+}
+
+static inline void
+sep(struct cx_csvout *w)
+{
+	if (w->infield) {
+		if (w->len == OUTBUF)
+			drain(w);
+		w->buf[w->len++] = (char)w->delim;
+		w->rowbytes = 1;
+	}
+	w->infield = 1;
+}
+
+void
+cx_csvout_raw(struct cx_csvout *w, const char *s, size_t len)
+{
+	sep(w);
+	put(w, s, len);
+}
+
+void
+cx_csvout_field(struct cx_csvout *w, const char *s, size_t len)
+{
+	size_t i;
+	int quote = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == w->delim || c == '"' || c == '\n' || c == '\r') {
+			quote = 1;
+			break;
+		}
+	}
+	if (!quote) {
+		cx_csvout_raw(w, s, len);
+		return;
+	}
+	sep(w);
+	put(w, "\"", 1);
+	for (i = 0; i < len; i++) {
+		put(w, s + i, 1);
+		if (s[i] == '"')
+			put(w, "\"", 1);
+	}
+	put(w, "\"", 1);
+}
+
+void
+cx_csvout_str(struct cx_csvout *w, const char *s)
+{
+	cx_csvout_field(w, s, strlen(s));
+}
+
+void
+cx_csvout_empty(struct cx_csvout *w)
+{
+	sep(w);
+}
+
+int
+cx_format_double(double v, char *buf)
+{
+	int prec, n = 0;
+
+	if (isnan(v)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		n = snprintf(buf, 32, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return n;
+}
+
+void
+cx_csvout_double(struct cx_csvout *w, double v)
+{
+	char buf[32];
+
+	cx_csvout_raw(w, buf, (size_t)cx_format_double(v, buf));
+}
+
+void
+cx_csvout_llong(struct cx_csvout *w, long long v)
+{
+	char buf[24];
+
+	cx_csvout_raw(w, buf, (size_t)snprintf(buf, sizeof buf, "%lld", v));
+}
+
+void
+cx_csvout_time(struct cx_csvout *w, int64_t ms)
+{
+	char buf[CX_TIME_BUFSZ];
+
+	cx_csvout_raw(w, buf, (size_t)cx_format_time(ms, buf));
+}
+
+void
+cx_csvout_date(struct cx_csvout *w, int32_t days)
+{
+	char buf[CX_TIME_BUFSZ];
+
+	cx_csvout_raw(w, buf, (size_t)cx_format_date(days, buf));
+}
+
+void
+cx_csvout_row(struct cx_csvout *w, const char *const *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cx_csvout_str(w, f[i]);
+	cx_csvout_endrow(w);
+}
+
+void
+cx_csvout_endrow(struct cx_csvout *w)
+{
+	/* A lone empty field would be a blank line, which readers skip. */
+	if (w->infield && !w->rowbytes)
+		put(w, "\"\"", 2);
+	if (w->len == OUTBUF)
+		drain(w);
+	w->buf[w->len++] = '\n';
+	w->infield = 0;
+	w->rowbytes = 0;
+}
+
+int
+cx_csvout_flush(struct cx_csvout *w)
+{
+	drain(w);
+	if (w->err == 0 && fflush(w->fp) != 0)
+		w->err = errno ? errno : EIO;
+	if (w->err != 0) {
+		errno = w->err;
+		return CX_ESYS;
+	}
+	return 0;
+}
+
+void
+cx_csvout_free(struct cx_csvout *w)
+{
+	if (w == NULL)
+		return;
+	free(w->buf);
+	free(w);
+}

@@ -1,0 +1,422 @@
+/*
+ * optim: maximum likelihood with GSL's BFGS2 on unconstrained parameters.
+ * Positive parameters are optimised as u = log(theta), so the search never
+ * leaves the domain; standard errors come from the Hessian of -LL in u and go
+ * back to theta by the delta method (se_theta = |dtheta/du| se_u).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+
+#include "cxerr.h"
+#include "optim.h"
+
+#define U_LIMIT	60.0	/* |u| beyond this is treated as infeasible (exp overflow) */
+
+struct ctx {
+	const struct cx_optim_problem *p;
+	double	*theta;		/* scratch, natural scale */
+	double	*g;		/* scratch gradient, natural scale */
+	double	 scale;		/* |LL| at start, for the gradient test */
+	long	 nevals;
+};
+
+double
+cx_optim_to_natural(int scale, double u)
+{
+	switch (scale) {
+	case CX_OPTIM_POSITIVE:	return exp(u);
+	case CX_OPTIM_UNIT:	return 1.0 / (1.0 + exp(-u));
+	default:		return u;
+	}
+}
+
+double
+cx_optim_from_natural(int scale, double theta)
+{
+	switch (scale) {
+	case CX_OPTIM_POSITIVE:	return log(theta);
+	case CX_OPTIM_UNIT:	return log(theta / (1.0 - theta));
+	default:		return theta;
+	}
+}
+
+/* dtheta/du */
+static double
+jacobian(int scale, double u)
+{
+	double t;
+
+	switch (scale) {
+	case CX_OPTIM_POSITIVE:	return exp(u);
+	case CX_OPTIM_UNIT:	t = 1.0 / (1.0 + exp(-u)); return t * (1.0 - t);
+	default:		return 1.0;
+	}
+}
+
+static int
+scale_of(const struct cx_optim_problem *p, size_t i)
+{
+	return p->scale ? p->scale[i] : CX_OPTIM_REAL;
+}
+
+/* -LL at optimiser-scale point u; +inf where infeasible. */
+static double
+negll_u(struct ctx *c, const double *u)
+{
+	const struct cx_optim_problem *p = c->p;
+	double ll;
+	size_t i;
+
+	for (i = 0; i < p->npar; i++) {
+		if (scale_of(p, i) != CX_OPTIM_REAL && fabs(u[i]) > U_LIMIT)
+			return HUGE_VAL;
+		c->theta[i] = cx_optim_to_natural(scale_of(p, i), u[i]);
+	}
+	c->nevals++;
+	ll = p->loglik(c->theta, p->ctx);
+	return isfinite(ll) ? -ll : HUGE_VAL;
+}
+
+/* -LL and its gradient in u (analytic through the chain rule, or central
+ * differences with a step relative to the parameter). */
+static double
+negll_grad_u(struct ctx *c, const double *u, double *gu)
+{
+	const struct cx_optim_problem *p = c->p;
+	size_t i, n = p->npar;
+	double f, ll;
+
+	if (p->loglik_grad != NULL) {
+		for (i = 0; i < n; i++) {
+			if (scale_of(p, i) != CX_OPTIM_REAL && fabs(u[i]) > U_LIMIT)
+				goto bad;
+			c->theta[i] = cx_optim_to_natural(scale_of(p, i), u[i]);
+		}
+		c->nevals++;
+		ll = p->loglik_grad(c->theta, c->g, p->ctx);
+		if (!isfinite(ll))
+			goto bad;
+		for (i = 0; i < n; i++) {
+			gu[i] = -c->g[i] * jacobian(scale_of(p, i), u[i]);
+			if (!isfinite(gu[i]))
+				goto bad;
+		}
+		return -ll;
+	}
+	f = negll_u(c, u);
+	if (!isfinite(f))
+		goto bad;
+	{
+		double w[64], *uu = n <= 64 ? w : malloc(n * sizeof *uu);
+
+		if (uu == NULL)
+			goto bad;
+		memcpy(uu, u, n * sizeof *uu);
+		for (i = 0; i < n; i++) {
+			double h = 1e-5 * fmax(1.0, fabs(u[i])), fp, fm;
+
+			uu[i] = u[i] + h;
+			fp = negll_u(c, uu);
+			uu[i] = u[i] - h;
+			fm = negll_u(c, uu);
+			uu[i] = u[i];
+			gu[i] = (fp - fm) / (2 * h);
+			if (!isfinite(gu[i])) {
+				if (uu != w)
+					free(uu);
+				goto bad;
+			}
+		}
+		if (uu != w)
+			free(uu);
+	}
+	return f;
+bad:
+	for (i = 0; i < n; i++)
+		gu[i] = 0;
+	return HUGE_VAL;
+}
+
+static double
+gsl_f(const gsl_vector *v, void *arg)
+{
+	return negll_u(arg, v->data);
+}
+
+static void
+gsl_df(const gsl_vector *v, void *arg, gsl_vector *g)
+{
+	negll_grad_u(arg, v->data, g->data);
+}
+
+static void
+gsl_fdf(const gsl_vector *v, void *arg, double *f, gsl_vector *g)
+{
+	*f = negll_grad_u(arg, v->data, g->data);
+}
+
+static double
+gmax(const gsl_vector *g)
+{
+	double m = 0;
+	size_t i;
+
+	for (i = 0; i < g->size; i++)
+		m = fmax(m, fabs(gsl_vector_get(g, i)));
+	return m;
+}
+
+int
+cx_optim_hessian(const struct cx_optim_problem *p, const double *par, double *h)
+{
+	struct ctx c = { .p = p };
+	size_t n = p->npar, i, j;
+	double *u, *uu, *gp, *gm, *hs;
+
+	u = calloc(n, sizeof *u);
+	uu = calloc(n, sizeof *uu);
+	gp = calloc(n, sizeof *gp);
+	gm = calloc(n, sizeof *gm);
+	hs = calloc(n, sizeof *hs);
+	c.theta = calloc(n, sizeof *c.theta);
+	c.g = calloc(n, sizeof *c.g);
+	if (!u || !uu || !gp || !gm || !hs || !c.theta || !c.g) {
+		free(u); free(uu); free(gp); free(gm); free(hs); free(c.theta); free(c.g);
+		return CX_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		u[i] = cx_optim_from_natural(scale_of(p, i), par[i]);
+		hs[i] = 1e-4 * fmax(1.0, fabs(u[i]));
+	}
+	memcpy(uu, u, n * sizeof *uu);
+	if (p->loglik_grad != NULL) {
+		/* central differences of the analytic gradient, then symmetrised */
+		for (j = 0; j < n; j++) {
+			uu[j] = u[j] + hs[j];
+			negll_grad_u(&c, uu, gp);
+			uu[j] = u[j] - hs[j];
+			negll_grad_u(&c, uu, gm);
+			uu[j] = u[j];
+			for (i = 0; i < n; i++)
+				h[i * n + j] = -(gp[i] - gm[i]) / (2 * hs[j]);
+		}
+		for (i = 0; i < n; i++)
+			for (j = 0; j < i; j++)
+				h[i * n + j] = h[j * n + i] = (h[i * n + j] + h[j * n + i]) / 2;
+	} else {
+		double f0 = negll_u(&c, u);
+
+		for (i = 0; i < n; i++) {
+			double fp, fm;
+
+			uu[i] = u[i] + hs[i];
+			fp = negll_u(&c, uu);
+			uu[i] = u[i] - hs[i];
+			fm = negll_u(&c, uu);
+			uu[i] = u[i];
+			h[i * n + i] = -(fp - 2 * f0 + fm) / (hs[i] * hs[i]);
+			for (j = 0; j < i; j++) {
+				double fpp, fpm, fmp, fmm;
+
+				uu[i] = u[i] + hs[i]; uu[j] = u[j] + hs[j]; fpp = negll_u(&c, uu);
+				uu[j] = u[j] - hs[j]; fpm = negll_u(&c, uu);
+				uu[i] = u[i] - hs[i]; fmm = negll_u(&c, uu);
+				uu[j] = u[j] + hs[j]; fmp = negll_u(&c, uu);
+				uu[i] = u[i]; uu[j] = u[j];
+				h[i * n + j] = h[j * n + i] =
+				    -(fpp - fpm - fmp + fmm) / (4 * hs[i] * hs[j]);
+			}
+		}
+	}
+	free(u); free(uu); free(gp); free(gm); free(hs); free(c.theta); free(c.g);
+	return 0;
+}
+
+/* Covariance on the natural scale from the Hessian of LL in u. */
+static void
+standard_errors(const struct cx_optim_problem *p, struct cx_optim_result *r, double z)
+{
+	size_t n = p->npar, i, j;
+	gsl_matrix *m = gsl_matrix_alloc(n, n);
+	double *h = malloc(n * n * sizeof *h);
+	gsl_error_handler_t *old;
+	int st;
+
+	for (i = 0; i < n; i++)
+		r->se[i] = r->conf_low[i] = r->conf_high[i] = NAN;
+	for (i = 0; i < n * n; i++)
+		r->cov[i] = NAN;
+	r->hessian_ok = 0;
+	if (m == NULL || h == NULL || cx_optim_hessian(p, r->par, h) != 0) {
+		if (r->msg[0] == 0) snprintf(r->msg, sizeof r->msg, "out of memory for the Hessian");
+		goto out;
+	}
+	for (i = 0; i < n * n; i++)
+		if (!isfinite(h[i])) {
+			if (r->msg[0] == 0) snprintf(r->msg, sizeof r->msg, "the Hessian is not finite");
+			goto out;
+		}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			gsl_matrix_set(m, i, j, -h[i * n + j]);	/* information matrix */
+	old = gsl_set_error_handler_off();
+	st = gsl_linalg_cholesky_decomp1(m);
+	if (st == 0)
+		st = gsl_linalg_cholesky_invert(m);
+	gsl_set_error_handler(old);
+	if (st != 0) {
+		if (r->msg[0] == 0) snprintf(r->msg, sizeof r->msg,
+		    "the Hessian is not negative definite: no standard errors");
+		goto out;
+	}
+	r->hessian_ok = 1;
+	for (i = 0; i < n; i++) {
+		int s = scale_of(p, i);
+		double u = cx_optim_from_natural(s, r->par[i]);
+		double su = sqrt(gsl_matrix_get(m, i, i));
+
+		for (j = 0; j < n; j++) {
+			int t = scale_of(p, j);
+			double uj = cx_optim_from_natural(t, r->par[j]);
+
+			r->cov[i * n + j] = jacobian(s, u) * jacobian(t, uj) * gsl_matrix_get(m, i, j);
+		}
+		r->se[i] = fabs(jacobian(s, u)) * su;
+		r->conf_low[i] = cx_optim_to_natural(s, u - z * su);
+		r->conf_high[i] = cx_optim_to_natural(s, u + z * su);
+	}
+out:
+	free(h);
+	if (m)
+		gsl_matrix_free(m);
+}
+
+void
+cx_optim_result_fini(struct cx_optim_result *r)
+{
+	free(r->par);
+	free(r->se);
+	free(r->conf_low);
+	free(r->conf_high);
+	free(r->cov);
+	r->par = r->se = r->conf_low = r->conf_high = r->cov = NULL;
+}
+
+int
+cx_optim_mle(const struct cx_optim_problem *p, const double *start,
+    const struct cx_optim_opts *o, struct cx_optim_result *r)
+{
+	const gsl_multimin_fdfminimizer_type *type = gsl_multimin_fdfminimizer_vector_bfgs2;
+	size_t n = p->npar, i;
+	int max_iter = o && o->max_iter > 0 ? o->max_iter : 500;
+	int restarts = o && o->restarts > 0 ? o->restarts : 3;
+	double gtol = o && o->gtol > 0 ? o->gtol : 1e-9;
+	double level = o && o->level > 0 ? o->level : 0.95;
+	gsl_multimin_function_fdf fn;
+	gsl_multimin_fdfminimizer *s = NULL;
+	gsl_vector *x = NULL;
+	gsl_error_handler_t *old;
+	struct ctx c = { .p = p };
+	double f0, tol;
+	int iter = 0, k, rc = 0;
+
+	memset(r, 0, sizeof *r);
+	r->npar = n;
+	r->par = calloc(n, sizeof *r->par);
+	r->se = calloc(n, sizeof *r->se);
+	r->conf_low = calloc(n, sizeof *r->conf_low);
+	r->conf_high = calloc(n, sizeof *r->conf_high);
+	r->cov = calloc(n * n, sizeof *r->cov);
+	c.theta = calloc(n, sizeof *c.theta);
+	c.g = calloc(n, sizeof *c.g);
+	x = gsl_vector_alloc(n);
+	s = gsl_multimin_fdfminimizer_alloc(type, n);
+	if (!r->par || !r->se || !r->conf_low || !r->conf_high || !r->cov ||
+	    !c.theta || !c.g || !x || !s) {
+		rc = CX_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		gsl_vector_set(x, i, cx_optim_from_natural(scale_of(p, i), start[i]));
+	f0 = negll_u(&c, x->data);
+	if (!isfinite(f0)) {
+		snprintf(r->msg, sizeof r->msg, "the log-likelihood is not finite at the start values");
+		rc = CX_EDATA;
+		goto out;
+	}
+	tol = gtol * fmax(1.0, fabs(f0));
+	fn.n = n;
+	fn.f = gsl_f;
+	fn.df = gsl_df;
+	fn.fdf = gsl_fdf;
+	fn.params = &c;
+	old = gsl_set_error_handler_off();
+	for (k = 0; k <= restarts && iter < max_iter; k++) {
+		int st;
+
+		r->restarts = k;
+		if (gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1) != GSL_SUCCESS)
+			break;
+		if (!isfinite(s->f))
+			break;
+		tol = gtol * fmax(1.0, fabs(s->f));
+		if (gmax(s->gradient) <= tol) {
+			r->converged = 1;
+			break;
+		}
+		do {
+			iter++;
+			st = gsl_multimin_fdfminimizer_iterate(s);
+			gsl_vector_memcpy(x, s->x);
+			if (st != GSL_SUCCESS)
+				break;
+			tol = gtol * fmax(1.0, fabs(s->f));
+			if (gmax(s->gradient) <= tol) {
+				r->converged = 1;
+				break;
+			}
+		} while (iter < max_iter);
+		if (r->converged)
+			break;
+		/* A stalled line search (GSL_ENOPROG) restarts BFGS at the same
+		 * point with a fresh Hessian approximation. */
+	}
+	gsl_set_error_handler(old);
+	r->iterations = iter;
+	for (i = 0; i < n; i++)
+		r->par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
+	{
+		gsl_vector *g = gsl_vector_alloc(n);
+
+		if (g == NULL) {
+			rc = CX_ENOMEM;
+			goto out;
+		}
+		r->loglik = -negll_grad_u(&c, x->data, g->data);
+		r->grad_max = gmax(g);
+		gsl_vector_free(g);
+	}
+	if (!r->converged)
+		snprintf(r->msg, sizeof r->msg,
+		    "no convergence after %d iterations and %d restarts (largest gradient %.3g)",
+		    iter, r->restarts, r->grad_max);
+	standard_errors(p, r, gsl_cdf_ugaussian_Pinv(0.5 + level / 2));
+out:
+	free(c.theta);
+	free(c.g);
+	if (x)
+		gsl_vector_free(x);
+	if (s)
+		gsl_multimin_fdfminimizer_free(s);
+	if (rc == CX_ENOMEM)
+		cx_optim_result_fini(r);
+	return rc;
+}

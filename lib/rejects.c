@@ -1,0 +1,68 @@
+/* rejects: the bad rows, as read, with the line they came from and why. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cxerr.h"
+#include "rejects.h"
+
+int
+cx_rejects_open(struct cx_rejects *rj, const char *path, const struct cx_csvin *in)
+{
+	size_t i;
+
+	rj->count = 0;
+	rj->ncols = cx_csvin_ncols(in);
+	if (cx_outfile_open(&rj->out, path) != 0)
+		return -1;
+	if ((rj->csv = cx_csvout_new(rj->out.fp, ',')) == NULL) {
+		cx_outfile_abort(&rj->out);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < rj->ncols; i++)
+		cx_csvout_str(rj->csv, cx_csvin_colname(in, i));
+	cx_csvout_str(rj->csv, "line");
+	cx_csvout_str(rj->csv, "reason");
+	cx_csvout_endrow(rj->csv);
+	return 0;
+}
+
+void
+cx_rejects_write(struct cx_rejects *rj, const struct cx_record *rec, const char *reason)
+{
+	size_t i;
+
+	/* a ragged row keeps all its fields; short rows are padded so the
+	 * line and reason columns stay where the header says */
+	for (i = 0; i < rec->nfield; i++)
+		cx_csvout_field(rj->csv, rec->field[i], rec->len[i]);
+	for (; i < rj->ncols; i++)
+		cx_csvout_empty(rj->csv);
+	cx_csvout_llong(rj->csv, (long long)rec->line);
+	cx_csvout_str(rj->csv, reason);
+	cx_csvout_endrow(rj->csv);
+	rj->count++;
+}
+
+int
+cx_rejects_commit(struct cx_rejects *rj)
+{
+	int rc = cx_csvout_flush(rj->csv) == 0 ? 0 : -1, saved = errno;
+
+	cx_csvout_free(rj->csv);
+	rj->csv = NULL;
+	if (rc != 0) {
+		cx_outfile_abort(&rj->out);
+		errno = saved;
+		return -1;
+	}
+	return cx_outfile_commit(&rj->out);
+}
+
+void
+cx_rejects_abort(struct cx_rejects *rj)
+{
+	cx_csvout_free(rj->csv);
+	rj->csv = NULL;
+	cx_outfile_abort(&rj->out);
+}
