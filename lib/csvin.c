@@ -28,6 +28,7 @@
 struct queued {
 	size_t		first, n;	/* fields [first, first + n) */
 	unsigned long	line;
+	int		clean;
 };
 
 struct cx_csvin {
@@ -57,8 +58,10 @@ struct cx_csvin {
 	char		*text;
 	size_t		 textlen, textpos;
 	int		 first_text;	/* BOM check pending */
-	unsigned long	 line;		/* physical line of the next byte */
-	unsigned long	 rec_line;	/* line the record being parsed started on */
+	unsigned long	 line;		/* physical line the next record starts on */
+	int		 last_term;	/* terminator of the previous callback */
+	int		 quotes;	/* this or the previous chunk had a '"' */
+	int		 quote_in_chunk;
 
 	/* fields of queued records and of the record being built */
 	char		*fbuf;
@@ -69,6 +72,7 @@ struct cx_csvin {
 	struct queued	*q;
 	size_t		 nq, qpos, qcap;
 	int		 oom;
+	unsigned long	 nl_in_fields;	/* newlines inside the record's fields */
 
 	/* delivered record */
 	char		**fieldp;
@@ -161,19 +165,36 @@ on_field(void *s, size_t len, void *ctx)
 	}
 	memcpy(r->fbuf + r->flen, s, len);
 	r->fbuf[r->flen + len] = '\0';
+	if (r->quotes) {	/* only a quoted field can hold a newline */
+		const char *p = s, *e = p + len;
+
+		while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+			r->nl_in_fields++;
+			p++;
+		}
+	}
 	r->foff[r->nf] = r->flen;
 	r->flens[r->nf] = len;
 	r->nf++;
 	r->flen += len + 1;
 }
 
+/*
+ * With CSV_REPALL_NL libcsv reports every unquoted CR and LF, blank lines
+ * included, so we can count physical lines while feeding whole chunks: LF ends
+ * a line, so does CR unless the LF of a CRLF pair follows.
+ */
 static void
 on_record(int c, void *ctx)
 {
 	struct cx_csvin *r = ctx;
+	unsigned long start = r->line;
+	int crlf = c == '\n' && r->last_term == '\r' && r->nf == r->cur_first;
 
-	(void)c;
-	if (r->nf == r->cur_first)	/* ws mode: a line of blanks only */
+	r->last_term = c;
+	r->line += r->nl_in_fields + ((c == '\n' && !crlf) || c == '\r');
+	r->nl_in_fields = 0;
+	if (r->nf == r->cur_first)	/* a blank line, or blanks only in ws mode */
 		return;
 	if (r->nq == r->qcap) {
 		size_t cap = r->qcap ? r->qcap * 2 : 16;
@@ -188,7 +209,9 @@ on_record(int c, void *ctx)
 	}
 	r->q[r->nq].first = r->cur_first;
 	r->q[r->nq].n = r->nf - r->cur_first;
-	r->q[r->nq].line = r->rec_line;
+	r->q[r->nq].line = start;
+	/* unquoted comma-separated fields cannot hold a comma, quote or newline */
+	r->q[r->nq].clean = !r->quotes && !r->opts.ws && r->opts.delim == ',';
 	r->nq++;
 	r->cur_first = r->nf;
 }
@@ -239,7 +262,7 @@ open_input(struct cx_csvin *r)
 	}
 	if (r->csv_ready)
 		csv_free(&r->csv);
-	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI |
+	if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL |
 	    (r->opts.ws ? CSV_EMPTY_IS_NULL : 0)) != 0)
 		return fail(r, CX_ENOMEM, "out of memory");
 	r->csv_ready = 1;
@@ -253,6 +276,9 @@ open_input(struct cx_csvin *r)
 	r->textlen = r->textpos = 0;
 	r->first_text = 1;
 	r->line = 1;
+	r->last_term = 0;
+	r->quotes = r->quote_in_chunk = 0;
+	r->nl_in_fields = 0;
 	r->at_eof = 0;
 	r->header_pending = !r->opts.no_header;
 	return 0;
@@ -392,16 +418,13 @@ fill_text(struct cx_csvin *r)
 	return 0;
 }
 
-/* Feed one line (or what is left of the text); 0 or CX_E*. */
+/* Feed the text read so far to libcsv; 0 or CX_E*. */
 static int
-feed_line(struct cx_csvin *r)
+feed_text(struct cx_csvin *r)
 {
-	char *start = r->text + r->textpos, *nl;
+	char *start = r->text + r->textpos;
 	size_t n = r->textlen - r->textpos;
 
-	nl = memchr(start, '\n', n);
-	if (nl != NULL)
-		n = (size_t)(nl - start) + 1;
 	if (r->opts.ws) {
 		size_t i;
 
@@ -409,9 +432,14 @@ feed_line(struct cx_csvin *r)
 			if (start[i] == '\t')
 				start[i] = ' ';
 	}
-	/* libcsv's state 0 is "no row begun": a record starting here starts on this line */
-	if (r->csv.pstate == 0 && r->nf == r->cur_first)
-		r->rec_line = r->line;
+	/* a quoted field may close (and be reported) in the chunk after its quote */
+	r->quotes = r->quote_in_chunk;
+	r->quote_in_chunk = memchr(start, '"', n) != NULL;
+	r->quotes |= r->quote_in_chunk;
+	/* Our keep-blanks hook costs a call per byte in some parser states; a
+	 * chunk without blanks parses the same with libcsv's built-in test. */
+	if (!r->opts.ws)
+		csv_set_space_func(&r->csv, memchr(start, ' ', n) || memchr(start, '\t', n) ? no_spaces : NULL);
 	if (csv_parse(&r->csv, start, n, on_field, on_record, r) != n) {
 		int e = csv_error(&r->csv);
 
@@ -422,9 +450,7 @@ feed_line(struct cx_csvin *r)
 	}
 	if (r->oom)
 		return fail(r, CX_ENOMEM, "out of memory");
-	r->textpos += n;
-	if (nl != NULL)
-		r->line++;
+	r->textpos = r->textlen;
 	return 0;
 }
 
@@ -558,7 +584,7 @@ pump(struct cx_csvin *r)
 			continue;
 		}
 		if (r->textpos < r->textlen) {
-			if ((e = feed_line(r)) != 0)
+			if ((e = feed_text(r)) != 0)
 				return e;
 			continue;
 		}
@@ -566,8 +592,8 @@ pump(struct cx_csvin *r)
 			return e;
 		if (r->textlen == 0) {
 			if (csv_fini(&r->csv, on_field, on_record, r) != 0)
-				return fail(r, CX_EDATA, "%s:%lu: unterminated quoted field (the record starts on line %lu)",
-				    r->name, r->line, r->rec_line);
+				return fail(r, CX_EDATA, "%s:%lu: unterminated quoted field (the record starting on this line never ends)",
+				    r->name, r->line);
 			if (r->oom)
 				return fail(r, CX_ENOMEM, "out of memory");
 			r->at_eof = 1;
@@ -636,6 +662,7 @@ cx_csvin_next(struct cx_csvin *r, struct cx_record *rec)
 	rec->len = r->flens + q->first;
 	rec->nfield = q->n;
 	rec->line = q->line;
+	rec->clean = q->clean;
 	return 1;
 }
 

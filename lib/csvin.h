@@ -20,6 +20,8 @@ struct cx_record {
 	size_t		 *len;			/* byte length of each field */
 	size_t		  nfield;
 	unsigned long	  line;			/* physical line the record starts on */
+	int		  clean;		/* 1: no field holds a comma, quote, CR or LF,
+						 * so all can be written unquoted as CSV */
 };
 
 /* "canonical=actual" column renames (--col), kept by the caller. */

@@ -23,6 +23,7 @@ struct cx_csvout {
 	int	 infield;	/* a field was written on this row */
 	int	 rowbytes;	/* the row has at least one byte so far */
 	int	 err;		/* errno of the first write failure, or 0 */
+	unsigned char special[256];	/* bytes that force quoting */
 };
 
 struct cx_csvout *
@@ -36,6 +37,8 @@ cx_csvout_new(FILE *fp, int delim)
 	}
 	w->fp = fp;
 	w->delim = delim ? delim : ',';
+	w->special['"'] = w->special['\n'] = w->special['\r'] = 1;
+	w->special[(unsigned char)w->delim] = 1;
 	return w;
 }
 
@@ -48,9 +51,8 @@ drain(struct cx_csvout *w)
 }
 
 static void
-put(struct cx_csvout *w, const char *s, size_t n)
+put_slow(struct cx_csvout *w, const char *s, size_t n)
 {
-	w->rowbytes |= n > 0;
 	while (n > 0) {
 		size_t room = OUTBUF - w->len, k = n < room ? n : room;
 
@@ -60,6 +62,18 @@ put(struct cx_csvout *w, const char *s, size_t n)
 		n -= k;
 		if (w->len == OUTBUF)
 			drain(w);
+	}
+}
+
+static inline void
+put(struct cx_csvout *w, const char *s, size_t n)
+{
+	w->rowbytes |= n > 0;
+	if (n < OUTBUF - w->len) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	} else {
+		put_slow(w, s, n);
 	}
 }
 
@@ -82,30 +96,38 @@ cx_csvout_raw(struct cx_csvout *w, const char *s, size_t len)
 	put(w, s, len);
 }
 
+/* Bytes that force quoting; the delimiter is added per writer. */
+static int
+needs_quotes(const struct cx_csvout *w, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	unsigned char any = 0;
+
+	/* no early exit: a branch-free OR over short fields is fastest */
+	for (; p < e; p++)
+		any |= w->special[*p];
+	return any;
+}
+
 void
 cx_csvout_field(struct cx_csvout *w, const char *s, size_t len)
 {
 	size_t i;
-	int quote = 0;
 
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == w->delim || c == '"' || c == '\n' || c == '\r') {
-			quote = 1;
-			break;
-		}
-	}
-	if (!quote) {
-		cx_csvout_raw(w, s, len);
+	sep(w);
+	if (!needs_quotes(w, s, len)) {
+		put(w, s, len);
 		return;
 	}
-	sep(w);
 	put(w, "\"", 1);
 	for (i = 0; i < len; i++) {
-		put(w, s + i, 1);
-		if (s[i] == '"')
+		const char *q = memchr(s + i, '"', len - i);
+		size_t n = q ? (size_t)(q - (s + i)) + 1 : len - i;
+
+		put(w, s + i, n);
+		if (q)
 			put(w, "\"", 1);
+		i += n - 1;
 	}
 	put(w, "\"", 1);
 }

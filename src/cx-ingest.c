@@ -257,8 +257,11 @@ check_field(struct ingest *g, size_t k, const struct colspec *c, char *s, size_t
 	case F_TIME:
 		if ((why = cx_timefmt_time(&g->tf, s, &ms)) != NULL)
 			return bad(g, c->name, s, why);
-		g->tlen[k] = (size_t)cx_format_time(ms, buf);
-		g->text[k] = buf;
+		/* already "YYYY-MM-DDTHH:MM:SSZ": keep the bytes, skip formatting */
+		if (!(len == 20 && s[10] == 'T' && s[19] == 'Z' && g->tf.format == NULL)) {
+			g->tlen[k] = (size_t)cx_format_time(ms, buf);
+			g->text[k] = buf;
+		}
 		return 0;
 	case F_DATE:
 		if ((why = cx_timefmt_date(&g->tf, s, &days)) != NULL)
@@ -267,19 +270,24 @@ check_field(struct ingest *g, size_t k, const struct colspec *c, char *s, size_t
 		g->text[k] = buf;
 		return 0;
 	case F_DURATION:
-		if ((why = cx_parse_duration(s, &d)) != NULL)
-			return bad(g, c->name, s, why);
+		/* plain seconds are the common case; clock forms go the long way */
+		if (cx_parse_decimal(s, &d, &plain) != NULL) {
+			if ((why = cx_parse_duration(s, &d)) != NULL)
+				return bad(g, c->name, s, why);
+			plain = 0;
+		}
 		if (d < 0)
 			return bad(g, c->name, s, "is negative");
-		plain = strchr(s, ':') == NULL && cx_parse_decimal(s, &d, &plain) == NULL && plain;
 		break;
 	case F_COUNT:
 		if ((why = cx_parse_llong(s, &n)) != NULL)
 			return bad(g, c->name, s, why);
 		if (n < 0)
 			return bad(g, c->name, s, "is negative");
-		g->tlen[k] = (size_t)snprintf(buf, CX_TIME_BUFSZ, "%lld", n);
-		g->text[k] = buf;
+		if (s[0] == '+' || (s[0] == '0' && len > 1) || s[0] == '-') {
+			g->tlen[k] = (size_t)snprintf(buf, CX_TIME_BUFSZ, "%lld", n);
+			g->text[k] = buf;
+		}
 		return 0;
 	case F_FLAG:
 		if ((why = cx_parse_flag(s, 1, &flag)) != NULL)
@@ -308,8 +316,10 @@ check_field(struct ingest *g, size_t k, const struct colspec *c, char *s, size_t
 			snprintf(range, sizeof range, "is outside %d..%d", lo[r], hi[r]);
 			return bad(g, c->name, s, range);
 		}
-		g->tlen[k] = (size_t)snprintf(buf, CX_TIME_BUFSZ, "%lld", n);
-		g->text[k] = buf;
+		if (len != 1 && !(len == 2 && s[0] == '1')) {	/* not already "7" or "10" */
+			g->tlen[k] = (size_t)snprintf(buf, CX_TIME_BUFSZ, "%lld", n);
+			g->text[k] = buf;
+		}
 		return 0;
 	}
 	}
@@ -395,10 +405,13 @@ write_record(struct ingest *g, const struct cx_record *rec)
 {
 	size_t k;
 
+	/* what we normalised never needs quotes; the rest only if the record might */
+	void (*put)(struct cx_csvout *, const char *, size_t) = rec->clean ? cx_csvout_raw : cx_csvout_field;
+
 	for (k = 0; k < g->o->schema->ncols; k++)
-		cx_csvout_field(g->out, g->text[k], g->tlen[k]);
+		put(g->out, g->text[k], g->tlen[k]);
 	for (k = 0; k < g->nextras; k++)
-		cx_csvout_field(g->out, rec->field[g->extras[k]], rec->len[g->extras[k]]);
+		put(g->out, rec->field[g->extras[k]], rec->len[g->extras[k]]);
 	cx_csvout_endrow(g->out);
 }
 
