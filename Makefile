@@ -18,7 +18,7 @@ TOOL_DIRS = $(sort $(patsubst %/,%,$(wildcard src/cx-*/)))
 TOOLS = $(TOOL_FILES:src/%.c=bin/%) $(TOOL_DIRS:src/%=bin/%)
 UNIT_SRC = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/tests/%)
-TEST_TOOLS = build/tests/csvcount build/tests/spectrum-dump
+TEST_TOOLS = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 GEN = bin/cx-gen-data
 
 .PHONY: all check install clean demo bench fuzz distclean
@@ -57,11 +57,10 @@ $(GEN): build/scripts/cx-gen-data.o lib/libcx.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libcx.a $(LIBS)
 
-build/tests/%: build/tests/unit/%.o lib/libcx.a
+# unit tests (tests/unit/test-*.c) and test helpers (tests/*.c), not installed
+$(UNIT_BIN): build/tests/%: build/tests/unit/%.o lib/libcx.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libcx.a $(LIBS)
-build/tests/csvcount: build/tests/csvcount.o lib/libcx.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libcx.a $(LIBS)
-build/tests/spectrum-dump: build/tests/spectrum-dump.o lib/libcx.a
+$(TEST_TOOLS): build/tests/%: build/tests/%.o lib/libcx.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libcx.a $(LIBS)
 
 check: all $(UNIT_BIN) $(TEST_TOOLS)

@@ -257,8 +257,9 @@ open_input(struct cx_csvin *r)
 		r->name = "stdin";
 	} else {
 		r->name = path;
+		/* an input we cannot read is bad data (exit 1), as DESIGN.md says */
 		if ((r->fd = open(path, O_RDONLY)) == -1)
-			return fail(r, CX_ESYS, "%s: %s", path, strerror(errno));
+			return fail(r, CX_EDATA, "%s: %s", path, strerror(errno));
 	}
 	if (r->csv_ready)
 		csv_free(&r->csv);
@@ -284,7 +285,7 @@ open_input(struct cx_csvin *r)
 	return 0;
 }
 
-/* More raw bytes; 0, or CX_ESYS.  Sets raw_eof at end of file. */
+/* More raw bytes; 0, or CX_EDATA.  Sets raw_eof at end of file. */
 static int
 read_raw(struct cx_csvin *r)
 {
@@ -299,7 +300,7 @@ read_raw(struct cx_csvin *r)
 		n = read(r->fd, r->raw + r->rawlen, RAWBUF - r->rawlen);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
-		return fail(r, CX_ESYS, "%s: read error: %s", r->name, strerror(errno));
+		return fail(r, CX_EDATA, "%s: read error: %s", r->name, strerror(errno));
 	if (n == 0)
 		r->raw_eof = 1;
 	r->rawlen += (size_t)n;
@@ -404,7 +405,7 @@ fill_text(struct cx_csvin *r)
 			n = read(r->fd, r->text, TEXTBUF);
 		while (n == -1 && errno == EINTR);
 		if (n == -1)
-			return fail(r, CX_ESYS, "%s: read error: %s", r->name, strerror(errno));
+			return fail(r, CX_EDATA, "%s: read error: %s", r->name, strerror(errno));
 		if (n == 0)
 			r->raw_eof = 1;
 		r->textlen = (size_t)n;

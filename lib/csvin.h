@@ -50,7 +50,8 @@ struct cx_csvin	*cx_csvin_new(const struct cx_csvin_opts *);
  * first header.  0 or CX_E*. */
 int		 cx_csvin_open(struct cx_csvin *, char *const paths[], size_t npaths);
 
-/* 1 = record filled, 0 = end of all input, CX_E* on error (bad quoting,
+/* 1 = record filled, 0 = end of all input, CX_E* on error (CX_EDATA for a
+ * missing or unreadable file, bad quoting,
  * truncated gzip, I/O, headers that disagree between files). */
 int		 cx_csvin_next(struct cx_csvin *, struct cx_record *);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,7 +122,7 @@ iso_parse(const char *s, struct civil *c)
 			if ((oh = digits(s + 1, 2)) < 0 || oh > 14)
 				return 0;
 			s += 3;
-			if (*s == ':')
+			if (*s == ':' && s[1] != '\0')
 				s++;
 			if (*s != '\0') {
 				if ((om = digits(s, 2)) < 0 || om > 59)
@@ -169,11 +170,14 @@ cx_timefmt_init(struct cx_timefmt *tf, const char *format, const char *tz)
 	tf->local = 0;
 	if (tz != NULL && strcmp(tz, "UTC") != 0 && strcmp(tz, "Z") != 0) {
 		char path[PATH_MAX];
+		struct stat st;
 
 		if (tz[0] == '\0' || tz[0] == '/' || strstr(tz, "..") != NULL)
 			return "is not a time zone name";
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-		if (access(path, R_OK) != 0)
+		/* a folder such as "Europe" is readable too, and glibc would
+		 * silently fall back to UTC for it */
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, R_OK) != 0)
 			return "is not a known time zone (see /usr/share/zoneinfo)";
 		if (setenv("TZ", tz, 1) != 0)
 			return "could not be set";

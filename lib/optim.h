@@ -34,7 +34,7 @@ struct cx_optim_problem {
 struct cx_optim_opts {
 	int	max_iter;	/* BFGS iterations over all restarts; 0 = 500 */
 	int	restarts;	/* fresh BFGS starts from the current point; default 0 means 3 */
-	double	gtol;		/* converged when max |dLL/du| <= gtol * max(1, |LL|); 0 = 1e-9 */
+	double	gtol;		/* converged when max |dLL/du| <= gtol * max(1, |LL|); 0 = 1e-7 */
 	double	level;		/* confidence level of conf_low/high; 0 = 0.95 */
 };
 

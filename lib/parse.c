@@ -186,7 +186,7 @@ cx_parse_duration(const char *s, double *out)
 	}
 	/* seconds: two digits, optionally a fraction */
 	if (!(secs[0] >= '0' && secs[0] <= '9' && secs[1] >= '0' && secs[1] <= '9') ||
-	    (secs[2] != '\0' && secs[2] != '.') ||
+	    (secs[2] != '\0' && !(secs[2] == '.' && secs[3] >= '0' && secs[3] <= '9')) ||
 	    cx_parse_decimal(secs, &sec, &plain) != NULL || sec >= 60.0)
 		return BAD;
 	*out = (double)h * 3600.0 + (double)m * 60.0 + sec;

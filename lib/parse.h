@@ -9,7 +9,8 @@
 #ifndef CX_PARSE_H
 #define CX_PARSE_H
 
-/* A finite decimal number: [+-]digits[.digits][e[+-]digits].  Rejects nan, inf,
+/* A finite decimal number as strtod reads it in the C locale, digits only:
+ * [+-](digits[.[digits]] | .digits)[(e|E)[+-]digits].  Rejects nan, inf,
  * hex, leading or trailing spaces, "1,5", "12abc" and values that overflow. */
 const char	*cx_parse_double(const char *s, double *out);
 

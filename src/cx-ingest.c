@@ -385,8 +385,8 @@ check_record(struct ingest *g, const struct cx_record *rec)
 	size_t k;
 
 	if (rec->nfield != g->ninput) {
-		snprintf(g->reason, sizeof g->reason, "row has %zu fields, the header has %zu",
-		    rec->nfield, g->ninput);
+		snprintf(g->reason, sizeof g->reason, "row has %zu field%s, the header has %zu",
+		    rec->nfield, rec->nfield == 1 ? "" : "s", g->ninput);
 		return -1;
 	}
 	for (k = 0; k < s->ncols; k++) {
@@ -500,12 +500,15 @@ ingest_run(const struct ingest_opts *o, char **files, size_t nfiles)
 			cx_rejects_abort(&rj);
 		cx_errx(cx_exit_status(rc), "%s", cx_csvin_error(g.in));
 	}
+	/* the rejects first: if they cannot be written, -o leaves no file either */
+	if (o->rejects && cx_rejects_commit(&rj) != 0) {
+		cx_outfile_abort(&out);
+		cx_err(CX_EXIT_SYSTEM, "%s: write error", o->rejects);
+	}
 	if (cx_csvout_flush(g.out) != 0 || cx_outfile_commit(&out) != 0) {
 		cx_outfile_abort(&out);
 		cx_err(CX_EXIT_SYSTEM, "%s: write error", o->output ? o->output : "stdout");
 	}
-	if (o->rejects && cx_rejects_commit(&rj) != 0)
-		cx_err(CX_EXIT_SYSTEM, "%s: write error", o->rejects);
 	if (!o->quiet)
 		cx_warnx("read %llu rows, wrote %llu, rejected %llu", nread, nwritten, nread - nwritten);
 	cx_csvout_free(g.out);
@@ -525,6 +528,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cx_setprogname(argv[0]);
+	opterr = 0;	/* our own message, with our own program name */
 	memset(&o, 0, sizeof o);
 	o.renames = cx_xcalloc((size_t)argc, sizeof *o.renames);
 	while ((ch = getopt_long(argc, argv, "d:ho:q", longopts, NULL)) != -1) {
@@ -547,7 +551,9 @@ main(int argc, char *argv[])
 		case OPT_TZ:		o.tz = optarg; break;
 		case OPT_VERSION:	cx_version(); exit(CX_EXIT_OK);
 		case OPT_WS:		o.in.ws = 1; break;
-		default:		usage(CX_EXIT_USAGE);
+		default:
+			cx_warnx("%s: unknown option or missing argument", argv[optind - 1]);
+			usage(CX_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
