@@ -1,0 +1,134 @@
+/*
+ * cx-kpi internals: options shared by the modes (main.c), per-group call
+ * statistics (summary.c) and the Erlang models (erlang.c).  Private to cx-kpi.
+ */
+#ifndef KPI_H
+#define KPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accum.h"
+#include "csvin.h"
+#include "hist.h"
+#include "period.h"
+
+#define KPI_MAX_SL		16
+#define KPI_PARTIAL_VERSION	1
+
+enum kpi_mode { MODE_SUMMARY = 1, MODE_ERLANG = 2, MODE_PLAN = 4, MODE_MERGE = 8 };
+
+/* --sl-formula, in the order of the issue and the man page. */
+enum sl_formula {
+	SL_WITH_ABANDONED,	/* (answered in T + abandoned in T) / offered */
+	SL_ANSWERED_ONLY,	/* answered in T / answered */
+	SL_OFFERED,		/* answered in T / offered */
+	SL_IGNORE_ABANDONED,	/* answered in T / (offered - abandoned in T) */
+	SL_WITH_SHORT,		/* (answered in T + short abandons) / offered */
+	SL_IGNORE_SHORT,	/* answered in T / (offered - short abandons) */
+	SL_NFORMULAS
+};
+
+enum erl_model { MODEL_B, MODEL_C, MODEL_A };
+
+struct kpi_opts {
+	enum kpi_mode	 mode;
+	/* reading */
+	int		 delim;
+	struct cx_rename *renames;
+	size_t		 nrenames;
+	const char	*rejects;
+	int		 quiet;
+	/* summary and plan */
+	char		**by;
+	size_t		 nby;
+	enum cx_period	 period;
+	int		 attribute_event;
+	double		 short_abandon;
+	double		 sl[KPI_MAX_SL];
+	size_t		 nsl;
+	enum sl_formula	 formula;
+	double		 repeat_window;		/* seconds; 0 = off */
+	int		 partial;
+	/* erlang and plan */
+	enum erl_model	 model;
+	int		 model_set;
+	double		 calls, aht, interval, patience;	/* < 0: not given */
+	double		 target_sl, max_asa, max_occupancy, max_abandon, max_blocking;
+	double		 shrinkage;
+	long long	 agents;				/* < 0: search */
+	int		 fractional;
+	const char	*calls_col;
+	char		**id;
+	size_t		 nid;
+};
+
+extern const char *const sl_formula_names[SL_NFORMULAS];
+
+/* Per (group, period) statistics of the calls: the one struct that a single
+ * run fills, a partial writes and a merge adds up, so the three cannot drift. */
+struct kpi_stats {
+	uint64_t	offered, answered, abandoned, short_abandoned, other, no_customer;
+	uint64_t	wait_n, wait_ans_n, wait_ab_n;
+	struct cx_xsum	wait_sum, wait_ans_sum, wait_ab_sum;
+	double		wait_max;			/* valid when wait_n > 0 */
+	struct cx_hist	wait_hist;			/* whole seconds, all offered */
+	uint64_t	talk_n, hold_n, wrap_n;
+	struct cx_xsum	talk_sum, hold_sum, wrap_sum, handle_sum;	/* answered calls */
+	uint64_t	transfer_n, transferred;
+	uint64_t	resolved_n, resolved;
+	uint64_t	first_contacts, repeated, repeat_unknown;
+	uint64_t	ans_in[KPI_MAX_SL], ab_in[KPI_MAX_SL];
+	size_t		gidx;		/* the group's own index (not merged) */
+};
+
+/* io.c: the input (with --rejects) and the output of every mode. */
+#include "csvout.h"
+#include "outfile.h"
+#include "rejects.h"
+
+struct kpi_in {
+	struct cx_csvin		*in;
+	struct cx_rejects	 rj;
+	int			 use_rj, quiet;
+	unsigned long		 nread, nused;
+};
+/* Open the inputs (exits with a message on failure). */
+void	kpi_in_open(struct kpi_in *, const struct kpi_opts *, char **files, size_t n);
+/* Column index, or exit 1 "FILE: no column NAME" when required and absent. */
+int	kpi_in_column(struct kpi_in *, const char *name, int required, const char *why);
+/* Next record: 1, 0 at the end; exits on a read error. */
+int	kpi_in_next(struct kpi_in *, struct cx_record *);
+/* A bad field: with --rejects the row goes there and 0 is returned (skip it);
+ * otherwise the message is printed and the tool exits 1. */
+int	kpi_in_bad(struct kpi_in *, const struct cx_record *, int col, const char *reason);
+/* Commit the rejects, print the counts (with --rejects), free. */
+void	kpi_in_close(struct kpi_in *);
+
+struct kpi_out {
+	struct cx_outfile	 of;
+	struct cx_csvout	*csv;
+};
+void	kpi_out_open(struct kpi_out *, const char *path);
+int	kpi_out_close(struct kpi_out *);	/* CX_EXIT_OK, or exit 3 with a message */
+
+/* summary.c */
+int	kpi_summary(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
+int	kpi_merge(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
+int	kpi_plan(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
+double	kpi_service_level(const struct kpi_stats *, enum sl_formula, size_t k);
+
+/* erlang.c */
+struct erl_result {
+	double	traffic, agents, heads;
+	double	p_wait, service_level, asa, occupancy, p_abandon;
+	int	unstable;	/* Erlang C with traffic >= agents */
+	int	unmet;		/* no staffing up to the limit meets the targets */
+};
+double	erlang_b(double traffic, long n);
+/* Staff (opts->agents < 0) or evaluate one interval.  T is the SL threshold. */
+void	erlang_staff(const struct kpi_opts *, double calls, double aht, double interval_s,
+	    double patience, struct erl_result *);
+int	kpi_erlang(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
+
+#endif /* KPI_H */

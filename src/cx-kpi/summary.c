@@ -1,0 +1,927 @@
+/*
+ * cx-kpi summary, merge and plan: per (group, period) call statistics.
+ * One struct kpi_stats per group is filled by the rows (summary, plan), written
+ * by --partial and added up by merge; the output is computed from it alone, so
+ * a merge of partials prints the bytes of a single run.  Sums of durations are
+ * exact (integer microseconds, lib/accum.h), percentiles come from exact
+ * whole-second histograms (lib/hist.h).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cxerr.h"
+#include "cxtime.h"
+#include "hashmap.h"
+#include "parse.h"
+#include "partial.h"
+#include "kpi.h"
+
+/* Groups keyed by the --by values (each as a 4-byte length and the bytes) and
+ * the period start (8 bytes). */
+struct groups {
+	const struct kpi_opts	*o;
+	struct cx_hashmap	*map;		/* key -> struct kpi_stats */
+	struct cx_hashmap	*cust;		/* customer_id -> struct cust */
+	int64_t			 data_end;	/* latest start seen */
+	int			 have_wait, have_handle;
+	char			*key;
+	size_t			 keycap;
+};
+
+struct cust {
+	int64_t		first;		/* start of the open episode's first contact (ms) */
+	int64_t		last;		/* latest start seen */
+	uint32_t	group;		/* index of the first contact's group */
+	int		repeated;
+};
+
+static void
+groups_init(struct groups *g, const struct kpi_opts *o)
+{
+	memset(g, 0, sizeof *g);
+	g->o = o;
+	g->data_end = INT64_MIN;
+	if ((g->map = cx_hashmap_new(sizeof(struct kpi_stats))) == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if (o->repeat_window > 0 && (g->cust = cx_hashmap_new(sizeof(struct cust))) == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+}
+
+static void
+groups_fini(struct groups *g)
+{
+	for (size_t i = 0; g->map && i < cx_hashmap_count(g->map); i++)
+		cx_hist_fini(&((struct kpi_stats *)cx_hashmap_value(g->map, i))->wait_hist);
+	cx_hashmap_free(g->map);
+	cx_hashmap_free(g->cust);
+	free(g->key);
+}
+
+static void
+key_put(struct groups *g, size_t *len, const void *p, size_t n)
+{
+	if (*len + n > g->keycap) {
+		g->keycap = (*len + n) * 2 + 64;
+		g->key = cx_xrealloc(g->key, g->keycap);
+	}
+	memcpy(g->key + *len, p, n);
+	*len += n;
+}
+
+/* The stats of (by values, period start), created when new; its index in *idx. */
+static struct kpi_stats *
+group_get(struct groups *g, const char *const *val, const size_t *vlen, int64_t pstart)
+{
+	size_t len = 0;
+	struct kpi_stats *s;
+	int isnew;
+
+	for (size_t i = 0; i < g->o->nby; i++) {
+		uint32_t n = (uint32_t)vlen[i];
+		key_put(g, &len, &n, sizeof n);
+		key_put(g, &len, val[i], vlen[i]);
+	}
+	key_put(g, &len, &pstart, sizeof pstart);
+	if ((s = cx_hashmap_put(g->map, g->key, len, &isnew)) == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if (isnew) {
+		cx_hist_init(&s->wait_hist);
+		/* insertion order: a new key is the last one */
+		s->gidx = cx_hashmap_count(g->map) - 1;
+	}
+	return s;
+}
+
+/* Decode the i-th value of a group key. */
+static const char *
+key_field(const char *key, size_t i, size_t *len)
+{
+	uint32_t n;
+
+	for (;;) {
+		memcpy(&n, key, sizeof n);
+		key += sizeof n;
+		if (i-- == 0)
+			break;
+		key += n;
+	}
+	*len = n;
+	return key;
+}
+
+static int64_t
+key_period(const char *key, size_t keylen)
+{
+	int64_t p;
+
+	memcpy(&p, key + keylen - sizeof p, sizeof p);
+	return p;
+}
+
+static void
+stats_merge(struct kpi_stats *d, const struct kpi_stats *s)
+{
+	d->offered += s->offered;
+	d->answered += s->answered;
+	d->abandoned += s->abandoned;
+	d->short_abandoned += s->short_abandoned;
+	d->other += s->other;
+	d->no_customer += s->no_customer;
+	if (s->wait_n && (d->wait_n == 0 || s->wait_max > d->wait_max))
+		d->wait_max = s->wait_max;
+	d->wait_n += s->wait_n;
+	d->wait_ans_n += s->wait_ans_n;
+	d->wait_ab_n += s->wait_ab_n;
+	if (cx_xsum_merge(&d->wait_sum, &s->wait_sum) || cx_xsum_merge(&d->wait_ans_sum,
+	    &s->wait_ans_sum) || cx_xsum_merge(&d->wait_ab_sum, &s->wait_ab_sum) ||
+	    cx_xsum_merge(&d->talk_sum, &s->talk_sum) || cx_xsum_merge(&d->hold_sum,
+	    &s->hold_sum) || cx_xsum_merge(&d->wrap_sum, &s->wrap_sum) ||
+	    cx_xsum_merge(&d->handle_sum, &s->handle_sum))
+		cx_errx(CX_EXIT_DATA, "sums of durations overflow (over 9e12 seconds)");
+	if (cx_hist_merge(&d->wait_hist, &s->wait_hist) != 0)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	d->talk_n += s->talk_n;
+	d->hold_n += s->hold_n;
+	d->wrap_n += s->wrap_n;
+	d->transfer_n += s->transfer_n;
+	d->transferred += s->transferred;
+	d->resolved_n += s->resolved_n;
+	d->resolved += s->resolved;
+	d->first_contacts += s->first_contacts;
+	d->repeated += s->repeated;
+	d->repeat_unknown += s->repeat_unknown;
+	for (size_t k = 0; k < KPI_MAX_SL; k++) {
+		d->ans_in[k] += s->ans_in[k];
+		d->ab_in[k] += s->ab_in[k];
+	}
+}
+
+static double
+ratio(double num, double den)
+{
+	return den > 0 ? num / den : NAN;
+}
+
+double
+kpi_service_level(const struct kpi_stats *s, enum sl_formula f, size_t k)
+{
+	double o = (double)s->offered, a = (double)s->answered;
+	double at = (double)s->ans_in[k], bt = (double)s->ab_in[k];
+	double sh = (double)s->short_abandoned;
+
+	switch (f) {
+	case SL_WITH_ABANDONED:		return ratio(at + bt, o);
+	case SL_ANSWERED_ONLY:		return ratio(at, a);
+	case SL_OFFERED:		return ratio(at, o);
+	case SL_IGNORE_ABANDONED:	return ratio(at, o - bt);
+	case SL_WITH_SHORT:		return ratio(at + sh, o);
+	default:			return ratio(at, o - sh);
+	}
+}
+
+/* Column indexes of the calls schema in the input. */
+struct callcols {
+	int	start, customer, wait, talk, hold, wrap, transfers, abandoned, resolved;
+	int	*by;
+};
+
+/* Parse a duration field: 1 present, 0 empty, -1 bad (already reported). */
+static int
+get_duration(struct kpi_in *ki, const struct cx_record *r, int col, double *v)
+{
+	const char *why;
+
+	if (col < 0 || (size_t)col >= r->nfield || r->len[col] == 0)
+		return 0;
+	if ((why = cx_parse_duration(r->field[col], v)) != NULL)
+		return kpi_in_bad(ki, r, col, why), -1;
+	if (*v < 0)
+		return kpi_in_bad(ki, r, col, "is negative"), -1;
+	return 1;
+}
+
+static int
+get_flag(struct kpi_in *ki, const struct cx_record *r, int col, int *v)
+{
+	const char *why;
+
+	if (col < 0 || (size_t)col >= r->nfield || r->len[col] == 0)
+		return 0;
+	if ((why = cx_parse_flag(r->field[col], 0, v)) != NULL)
+		return kpi_in_bad(ki, r, col, why), -1;
+	return 1;
+}
+
+static void
+xadd(struct cx_xsum *s, double v)
+{
+	if (cx_xsum_add(s, v) != 0)
+		cx_errx(CX_EXIT_DATA, "sums of durations overflow (over 9e12 seconds)");
+}
+
+/* One call record into its group.  0 used, -1 rejected. */
+static int
+add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const struct cx_record *r)
+{
+	const struct kpi_opts *o = g->o;
+	const char *vals[64], *why;
+	size_t vlens[64];
+	double wait = 0, talk = 0, hold = 0, wrap = 0;
+	int has_wait, has_talk, has_hold, has_wrap, has_ab, has_res, ab = 0, res = 0;
+	int64_t t, tev;
+	long long xfer = 0;
+	int has_xfer = 0;
+	struct kpi_stats *s;
+
+	if ((size_t)c->start >= r->nfield || r->len[c->start] == 0)
+		return kpi_in_bad(ki, r, c->start, "is empty (every call needs a start time)"), -1;
+	if ((why = cx_parse_time(r->field[c->start], &t)) != NULL)
+		return kpi_in_bad(ki, r, c->start, why), -1;
+	if ((has_wait = get_duration(ki, r, c->wait, &wait)) < 0 ||
+	    (has_talk = get_duration(ki, r, c->talk, &talk)) < 0 ||
+	    (has_hold = get_duration(ki, r, c->hold, &hold)) < 0 ||
+	    (has_wrap = get_duration(ki, r, c->wrap, &wrap)) < 0 ||
+	    (has_ab = get_flag(ki, r, c->abandoned, &ab)) < 0 ||
+	    (has_res = get_flag(ki, r, c->resolved, &res)) < 0)
+		return -1;
+	if (c->transfers >= 0 && (size_t)c->transfers < r->nfield && r->len[c->transfers]) {
+		if ((why = cx_parse_llong(r->field[c->transfers], &xfer)) != NULL)
+			return kpi_in_bad(ki, r, c->transfers, why), -1;
+		if (xfer < 0)
+			return kpi_in_bad(ki, r, c->transfers, "is negative"), -1;
+		has_xfer = 1;
+	}
+	for (size_t i = 0; i < o->nby; i++) {
+		int col = c->by[i];
+		vals[i] = (size_t)col < r->nfield ? r->field[col] : "";
+		vlens[i] = (size_t)col < r->nfield ? r->len[col] : 0;
+	}
+	tev = t;
+	if (o->attribute_event && has_wait)
+		tev = t + (int64_t)llround(wait * 1000);
+	s = group_get(g, vals, vlens, o->period ? cx_period_start(o->period, tev) : 0);
+	if (t > g->data_end)
+		g->data_end = t;
+
+	s->offered++;
+	if (has_wait) {
+		if (s->wait_n == 0 || wait > s->wait_max)
+			s->wait_max = wait;
+		s->wait_n++;
+		xadd(&s->wait_sum, wait);
+		if (cx_hist_add(&s->wait_hist, (uint64_t)llround(wait), 1) != 0)
+			cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	}
+	if (has_ab && ab) {
+		s->abandoned++;
+		if (has_wait) {
+			s->wait_ab_n++;
+			xadd(&s->wait_ab_sum, wait);
+			if (wait <= o->short_abandon)
+				s->short_abandoned++;
+			for (size_t k = 0; k < o->nsl; k++)
+				if (wait <= o->sl[k])
+					s->ab_in[k]++;
+		}
+	} else if (has_ab) {
+		s->answered++;
+		if (has_wait) {
+			s->wait_ans_n++;
+			xadd(&s->wait_ans_sum, wait);
+			for (size_t k = 0; k < o->nsl; k++)
+				if (wait <= o->sl[k])
+					s->ans_in[k]++;
+		}
+		if (has_talk) {
+			s->talk_n++;
+			xadd(&s->talk_sum, talk);
+		}
+		if (has_hold) {
+			s->hold_n++;
+			xadd(&s->hold_sum, hold);
+		}
+		if (has_wrap) {
+			s->wrap_n++;
+			xadd(&s->wrap_sum, wrap);
+		}
+		xadd(&s->handle_sum, talk + hold + wrap);
+		if (has_xfer) {
+			s->transfer_n++;
+			s->transferred += xfer > 0;
+		}
+		if (has_res) {
+			s->resolved_n++;
+			s->resolved += res;
+		}
+	} else
+		s->other++;
+
+	if (c->customer >= 0) {
+		const char *id = (size_t)c->customer < r->nfield ? r->field[c->customer] : "";
+		size_t idlen = (size_t)c->customer < r->nfield ? r->len[c->customer] : 0;
+		if (idlen == 0)
+			s->no_customer++;
+		else if (g->cust) {
+			int64_t win = (int64_t)llround(o->repeat_window * 1000);
+			struct cust *cu;
+			int isnew;
+
+			if ((cu = cx_hashmap_put(g->cust, id, idlen, &isnew)) == NULL)
+				cx_errx(CX_EXIT_SYSTEM, "out of memory");
+			if (!isnew && t < cu->last) {
+				cx_errx(CX_EXIT_DATA, "%s:%lu: start: \"%s\" is earlier than customer "
+				    "\"%.60s\"'s previous contact: --repeat-window needs the calls in "
+				    "time order (sort by start first)", cx_csvin_path(ki->in),
+				    r->line, r->field[c->start], id);
+			}
+			if (!isnew && t - cu->first <= win) {
+				if (!cu->repeated) {
+					struct kpi_stats *fs = cx_hashmap_value(g->map, cu->group);
+					fs->repeated++;
+					cu->repeated = 1;
+				}
+			} else {
+				s->first_contacts++;
+				cu->first = t;
+				cu->group = (uint32_t)s->gidx;
+				cu->repeated = 0;
+			}
+			cu->last = t;
+		}
+	}
+	return 0;
+}
+
+/* Read every call record into g. */
+static void
+read_calls(struct groups *g, char **files, size_t nfiles)
+{
+	const struct kpi_opts *o = g->o;
+	struct kpi_in ki;
+	struct callcols c;
+	struct cx_record r;
+
+	kpi_in_open(&ki, o, files, nfiles);
+	c.start = kpi_in_column(&ki, "start", 1, "the calls schema needs it");
+	c.abandoned = kpi_in_column(&ki, "abandoned", 1, "needed to tell answered from abandoned");
+	c.customer = kpi_in_column(&ki, "customer_id", o->repeat_window > 0,
+	    "needed by --repeat-window");
+	c.wait = kpi_in_column(&ki, "wait_s", 0, NULL);
+	c.talk = kpi_in_column(&ki, "talk_s", 0, NULL);
+	c.hold = kpi_in_column(&ki, "hold_s", 0, NULL);
+	c.wrap = kpi_in_column(&ki, "wrap_s", 0, NULL);
+	c.transfers = kpi_in_column(&ki, "transfers", 0, NULL);
+	c.resolved = kpi_in_column(&ki, "resolved", 0, NULL);
+	c.by = cx_xcalloc(o->nby ? o->nby : 1, sizeof *c.by);
+	for (size_t i = 0; i < o->nby; i++)
+		c.by[i] = kpi_in_column(&ki, o->by[i], 1, "named by --by");
+	g->have_wait = c.wait >= 0;
+	g->have_handle = c.talk >= 0 || c.hold >= 0 || c.wrap >= 0;
+	while (kpi_in_next(&ki, &r) > 0)
+		(void)add_call(g, &ki, &c, &r);
+	kpi_in_close(&ki);
+	free(c.by);
+
+	/* Open episodes whose window runs past the data cannot be judged. */
+	if (g->cust) {
+		int64_t win = (int64_t)llround(o->repeat_window * 1000);
+		for (size_t i = 0; i < cx_hashmap_count(g->cust); i++) {
+			struct cust *cu = cx_hashmap_value(g->cust, i);
+			if (!cu->repeated && cu->first + win > g->data_end)
+				((struct kpi_stats *)cx_hashmap_value(g->map, cu->group))->repeat_unknown++;
+		}
+	}
+}
+
+/* Output order: the --by values byte by byte, then the period. */
+static const struct cx_hashmap *sort_map;
+static size_t sort_nby;
+
+static int
+cmp_groups(const void *a, const void *b)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b, la, lb, fa, fb;
+	const char *ka = cx_hashmap_key(sort_map, ia, &la);
+	const char *kb = cx_hashmap_key(sort_map, ib, &lb);
+	int64_t pa, pb;
+
+	for (size_t i = 0; i < sort_nby; i++) {
+		const char *va = key_field(ka, i, &fa), *vb = key_field(kb, i, &fb);
+		int c = memcmp(va, vb, fa < fb ? fa : fb);
+		if (c != 0)
+			return c;
+		if (fa != fb)
+			return fa < fb ? -1 : 1;
+	}
+	pa = key_period(ka, la);
+	pb = key_period(kb, lb);
+	return pa < pb ? -1 : pa > pb;
+}
+
+static size_t *
+sorted_groups(const struct groups *g)
+{
+	size_t n = cx_hashmap_count(g->map), *ix = cx_xcalloc(n ? n : 1, sizeof *ix);
+
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	sort_map = g->map;
+	sort_nby = g->o->nby;
+	qsort(ix, n, sizeof *ix, cmp_groups);
+	return ix;
+}
+
+static void
+write_keys(struct cx_csvout *csv, const struct groups *g, size_t i)
+{
+	size_t klen, flen;
+	const char *key = cx_hashmap_key(g->map, i, &klen);
+	char buf[CX_PERIOD_BUFSZ];
+
+	for (size_t k = 0; k < g->o->nby; k++) {
+		const char *v = key_field(key, k, &flen);
+		cx_csvout_field(csv, v, flen);
+	}
+	if (g->o->period) {
+		int n = cx_period_label(g->o->period, key_period(key, klen), buf);
+		cx_csvout_field(csv, buf, (size_t)n);
+	}
+}
+
+static void
+sl_name(char *buf, size_t n, double t)
+{
+	char num[32];
+
+	cx_format_double(t, num);
+	snprintf(buf, n, "sl_%s", num);
+}
+
+static void
+write_key_header(struct cx_csvout *csv, const struct kpi_opts *o)
+{
+	for (size_t i = 0; i < o->nby; i++)
+		cx_csvout_str(csv, o->by[i]);
+	if (o->period)
+		cx_csvout_str(csv, "period");
+}
+
+static const char *const summary_cols[] = {
+	"offered", "answered", "abandoned", "short_abandoned", "abandon_rate", "asa",
+	"mean_wait", "wait_p50", "wait_p90", "wait_p95", "max_wait", "aht", "talk_mean",
+	"hold_mean", "wrap_mean", "transfer_rate", "fcr", "repeat_rate", "repeat_unknown",
+	"workload_hours", "abandon_rate_ex_short", "abandon_time_mean", "other",
+	"no_customer", "sl_formula",
+};
+
+static void
+write_pct(struct cx_csvout *csv, const struct cx_hist *h, double p)
+{
+	uint64_t x;
+
+	if (cx_hist_percentile(h, p, &x) == 0)
+		cx_csvout_llong(csv, (long long)x);
+	else
+		cx_csvout_empty(csv);
+}
+
+static void
+write_summary(const struct groups *g, const char *out)
+{
+	const struct kpi_opts *o = g->o;
+	struct kpi_out ko;
+	size_t *ix = sorted_groups(g), n = cx_hashmap_count(g->map);
+	char name[64];
+	int rep = o->repeat_window > 0;
+
+	kpi_out_open(&ko, out);
+	write_key_header(ko.csv, o);
+	for (size_t i = 0; i < sizeof summary_cols / sizeof summary_cols[0]; i++)
+		cx_csvout_str(ko.csv, summary_cols[i]);
+	for (size_t k = 0; k < o->nsl; k++) {
+		sl_name(name, sizeof name, o->sl[k]);
+		cx_csvout_str(ko.csv, name);
+	}
+	cx_csvout_endrow(ko.csv);
+	for (size_t j = 0; j < n; j++) {
+		const struct kpi_stats *s = cx_hashmap_value(g->map, ix[j]);
+		struct cx_csvout *w = ko.csv;
+		double hs = g->have_handle ? cx_xsum_value(&s->handle_sum) : NAN;
+
+		write_keys(w, g, ix[j]);
+		cx_csvout_llong(w, (long long)s->offered);
+		cx_csvout_llong(w, (long long)s->answered);
+		cx_csvout_llong(w, (long long)s->abandoned);
+		cx_csvout_llong(w, (long long)s->short_abandoned);
+		cx_csvout_double(w, ratio((double)s->abandoned, (double)s->offered));
+		cx_csvout_double(w, cx_xsum_mean(&s->wait_ans_sum, s->wait_ans_n));
+		cx_csvout_double(w, cx_xsum_mean(&s->wait_sum, s->wait_n));
+		write_pct(w, &s->wait_hist, 50);
+		write_pct(w, &s->wait_hist, 90);
+		write_pct(w, &s->wait_hist, 95);
+		cx_csvout_double(w, s->wait_n ? s->wait_max : NAN);
+		cx_csvout_double(w, g->have_handle ? cx_xsum_mean(&s->handle_sum, s->answered) : NAN);
+		cx_csvout_double(w, cx_xsum_mean(&s->talk_sum, s->talk_n));
+		cx_csvout_double(w, cx_xsum_mean(&s->hold_sum, s->hold_n));
+		cx_csvout_double(w, cx_xsum_mean(&s->wrap_sum, s->wrap_n));
+		cx_csvout_double(w, ratio((double)s->transferred, (double)s->transfer_n));
+		cx_csvout_double(w, ratio((double)s->resolved, (double)s->resolved_n));
+		if (rep) {
+			cx_csvout_double(w, ratio((double)s->repeated,
+			    (double)(s->first_contacts - s->repeat_unknown)));
+			cx_csvout_llong(w, (long long)s->repeat_unknown);
+		} else {
+			cx_csvout_empty(w);
+			cx_csvout_empty(w);
+		}
+		cx_csvout_double(w, hs / 3600);
+		cx_csvout_double(w, ratio((double)(s->abandoned - s->short_abandoned),
+		    (double)(s->offered - s->short_abandoned)));
+		cx_csvout_double(w, cx_xsum_mean(&s->wait_ab_sum, s->wait_ab_n));
+		cx_csvout_llong(w, (long long)s->other);
+		cx_csvout_llong(w, (long long)s->no_customer);
+		cx_csvout_str(w, sl_formula_names[o->formula]);
+		for (size_t k = 0; k < o->nsl; k++)
+			cx_csvout_double(w, kpi_service_level(s, o->formula, k));
+		cx_csvout_endrow(w);
+	}
+	free(ix);
+	kpi_out_close(&ko);
+}
+
+/*
+ * Partial files: the meta columns (lib/partial.h), "by:NAME" key columns,
+ * period_start (ms) with --period, then every field of struct kpi_stats.
+ */
+enum { PV_PERIOD, PV_ATTRIBUTE, PV_SHORT, PV_SL, PV_FORMULA, PV_N };
+static const char *const partial_opts[PV_N] = {
+	"period", "attribute", "short_abandon", "sl", "sl_formula",
+};
+
+static const char *const stat_cols[] = {
+	"offered", "answered", "abandoned", "short_abandoned", "other", "no_customer",
+	"wait_n", "wait_ans_n", "wait_ab_n", "wait_sum_us", "wait_ans_sum_us",
+	"wait_ab_sum_us", "wait_max", "wait_hist", "talk_n", "hold_n", "wrap_n",
+	"talk_sum_us", "hold_sum_us", "wrap_sum_us", "handle_sum_us", "transfer_n",
+	"transferred", "resolved_n", "resolved", "have_wait", "have_handle",
+};
+#define NSTAT	(sizeof stat_cols / sizeof stat_cols[0])
+
+static void
+partial_optvals(const struct kpi_opts *o, char vals[PV_N][256])
+{
+	char num[32];
+	size_t len = 0;
+
+	snprintf(vals[PV_PERIOD], 256, "%s", o->period ? cx_period_name(o->period) : "");
+	snprintf(vals[PV_ATTRIBUTE], 256, "%s", o->attribute_event ? "event" : "arrival");
+	cx_format_double(o->short_abandon, num);
+	snprintf(vals[PV_SHORT], 256, "%s", num);
+	vals[PV_SL][0] = '\0';
+	for (size_t k = 0; k < o->nsl; k++) {
+		cx_format_double(o->sl[k], num);
+		len += (size_t)snprintf(vals[PV_SL] + len, 256 - len, "%s%s", k ? " " : "", num);
+	}
+	snprintf(vals[PV_FORMULA], 256, "%s", sl_formula_names[o->formula]);
+}
+
+static void
+write_partial(const struct groups *g, const char *out)
+{
+	const struct kpi_opts *o = g->o;
+	char vals[PV_N][256], name[300];
+	const char *vp[PV_N], **cols;
+	size_t ncols = 0, n = cx_hashmap_count(g->map), *ix = sorted_groups(g);
+	struct cx_partial_meta m = { "cx-kpi", "summary", KPI_PARTIAL_VERSION, PV_N,
+	    partial_opts, vp };
+	struct kpi_out ko;
+	char **names;
+
+	partial_optvals(o, vals);
+	for (size_t i = 0; i < PV_N; i++)
+		vp[i] = vals[i];
+	cols = cx_xcalloc(o->nby + 1 + NSTAT + 2 * o->nsl, sizeof *cols);
+	names = cx_xcalloc(o->nby + 2 * o->nsl + 1, sizeof *names);
+	for (size_t i = 0; i < o->nby; i++) {
+		snprintf(name, sizeof name, "by:%s", o->by[i]);
+		cols[ncols++] = names[i] = cx_xstrdup(name);
+	}
+	if (o->period)
+		cols[ncols++] = "period_start";
+	for (size_t i = 0; i < NSTAT; i++)
+		cols[ncols++] = stat_cols[i];
+	for (size_t k = 0; k < o->nsl; k++) {
+		char num[32];
+		cx_format_double(o->sl[k], num);
+		snprintf(name, sizeof name, "answered_in_%s", num);
+		cols[ncols++] = names[o->nby + 2 * k] = cx_xstrdup(name);
+		snprintf(name, sizeof name, "abandoned_in_%s", num);
+		cols[ncols++] = names[o->nby + 2 * k + 1] = cx_xstrdup(name);
+	}
+	kpi_out_open(&ko, out);
+	cx_partial_write_header(ko.csv, &m, cols, ncols);
+	for (size_t j = 0; j < n; j++) {
+		const struct kpi_stats *s = cx_hashmap_value(g->map, ix[j]);
+		struct cx_csvout *w = ko.csv;
+		size_t klen, flen;
+		const char *key = cx_hashmap_key(g->map, ix[j], &klen);
+		char *h;
+
+		cx_partial_write_meta(w, &m);
+		for (size_t k = 0; k < o->nby; k++) {
+			const char *v = key_field(key, k, &flen);
+			cx_csvout_field(w, v, flen);
+		}
+		if (o->period)
+			cx_csvout_llong(w, (long long)key_period(key, klen));
+		cx_csvout_llong(w, (long long)s->offered);
+		cx_csvout_llong(w, (long long)s->answered);
+		cx_csvout_llong(w, (long long)s->abandoned);
+		cx_csvout_llong(w, (long long)s->short_abandoned);
+		cx_csvout_llong(w, (long long)s->other);
+		cx_csvout_llong(w, (long long)s->no_customer);
+		cx_csvout_llong(w, (long long)s->wait_n);
+		cx_csvout_llong(w, (long long)s->wait_ans_n);
+		cx_csvout_llong(w, (long long)s->wait_ab_n);
+		cx_csvout_llong(w, (long long)s->wait_sum.units);
+		cx_csvout_llong(w, (long long)s->wait_ans_sum.units);
+		cx_csvout_llong(w, (long long)s->wait_ab_sum.units);
+		if (s->wait_n)
+			cx_csvout_double(w, s->wait_max);
+		else
+			cx_csvout_empty(w);
+		if ((h = cx_hist_format(&s->wait_hist)) == NULL)
+			cx_errx(CX_EXIT_SYSTEM, "out of memory");
+		cx_csvout_str(w, h);
+		free(h);
+		cx_csvout_llong(w, (long long)s->talk_n);
+		cx_csvout_llong(w, (long long)s->hold_n);
+		cx_csvout_llong(w, (long long)s->wrap_n);
+		cx_csvout_llong(w, (long long)s->talk_sum.units);
+		cx_csvout_llong(w, (long long)s->hold_sum.units);
+		cx_csvout_llong(w, (long long)s->wrap_sum.units);
+		cx_csvout_llong(w, (long long)s->handle_sum.units);
+		cx_csvout_llong(w, (long long)s->transfer_n);
+		cx_csvout_llong(w, (long long)s->transferred);
+		cx_csvout_llong(w, (long long)s->resolved_n);
+		cx_csvout_llong(w, (long long)s->resolved);
+		cx_csvout_llong(w, g->have_wait);
+		cx_csvout_llong(w, g->have_handle);
+		for (size_t k = 0; k < o->nsl; k++) {
+			cx_csvout_llong(w, (long long)s->ans_in[k]);
+			cx_csvout_llong(w, (long long)s->ab_in[k]);
+		}
+		cx_csvout_endrow(w);
+	}
+	kpi_out_close(&ko);
+	for (size_t i = 0; i < o->nby + 2 * o->nsl; i++)
+		free(names[i]);
+	free(names);
+	free(cols);
+	free(ix);
+}
+
+int
+kpi_summary(const struct kpi_opts *o, char **files, size_t nfiles, const char *out)
+{
+	struct groups g;
+
+	groups_init(&g, o);
+	read_calls(&g, files, nfiles);
+	if (o->partial)
+		write_partial(&g, out);
+	else
+		write_summary(&g, out);
+	groups_fini(&g);
+	return CX_EXIT_OK;
+}
+
+/* Read the stats fields of one partial row (columns from index first on). */
+static int
+read_partial_stats(struct cx_partial_in *p, const struct cx_record *r, int first, size_t nsl,
+    struct kpi_stats *s, int *have_wait, int *have_handle)
+{
+	uint64_t *u[] = {
+		&s->offered, &s->answered, &s->abandoned, &s->short_abandoned, &s->other,
+		&s->no_customer, &s->wait_n, &s->wait_ans_n, &s->wait_ab_n,
+	};
+	int64_t *x1[] = { &s->wait_sum.units, &s->wait_ans_sum.units, &s->wait_ab_sum.units };
+	uint64_t *u2[] = { &s->talk_n, &s->hold_n, &s->wrap_n };
+	int64_t *x2[] = { &s->talk_sum.units, &s->hold_sum.units, &s->wrap_sum.units,
+	    &s->handle_sum.units };
+	uint64_t *u3[] = { &s->transfer_n, &s->transferred, &s->resolved_n, &s->resolved };
+	uint64_t hw, hh;
+	const char *why;
+	int c = first;
+
+	for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
+		if (cx_partial_u64(p, r, c++, u[i]))
+			return CX_EDATA;
+	for (size_t i = 0; i < sizeof x1 / sizeof x1[0]; i++)
+		if (cx_partial_i64(p, r, c++, x1[i]))
+			return CX_EDATA;
+	if (r->len[c] && cx_partial_double(p, r, c, &s->wait_max))
+		return CX_EDATA;
+	c++;
+	if ((why = cx_hist_parse(&s->wait_hist, r->field[c])) != NULL)
+		return cx_partial_bad(p, r, c, why);
+	if (s->wait_hist.n != s->wait_n)
+		return cx_partial_bad(p, r, c, "does not hold wait_n values");
+	c++;
+	for (size_t i = 0; i < sizeof u2 / sizeof u2[0]; i++)
+		if (cx_partial_u64(p, r, c++, u2[i]))
+			return CX_EDATA;
+	for (size_t i = 0; i < sizeof x2 / sizeof x2[0]; i++)
+		if (cx_partial_i64(p, r, c++, x2[i]))
+			return CX_EDATA;
+	for (size_t i = 0; i < sizeof u3 / sizeof u3[0]; i++)
+		if (cx_partial_u64(p, r, c++, u3[i]))
+			return CX_EDATA;
+	if (cx_partial_u64(p, r, c++, &hw) || cx_partial_u64(p, r, c++, &hh))
+		return CX_EDATA;
+	*have_wait |= hw != 0;
+	*have_handle |= hh != 0;
+	for (size_t k = 0; k < nsl; k++)
+		if (cx_partial_u64(p, r, c++, &s->ans_in[k]) || cx_partial_u64(p, r, c++, &s->ab_in[k]))
+			return CX_EDATA;
+	if (s->answered + s->abandoned + s->other != s->offered)
+		return cx_partial_bad(p, r, first, "is not answered + abandoned + other");
+	return 0;
+}
+
+int
+kpi_merge(const struct kpi_opts *cmd, char **files, size_t nfiles, const char *out)
+{
+	struct kpi_opts o = *cmd;
+	struct cx_partial_in p;
+	struct kpi_in ki;
+	struct cx_record r;
+	struct groups g;
+	size_t ncols, c, first, rows = 0;
+	char **byname = NULL;
+	int pcol = -1, rc;
+	const char *why;
+
+	o.rejects = NULL;
+	o.renames = NULL;
+	o.nrenames = 0;
+	o.delim = 0;
+	kpi_in_open(&ki, &o, files, nfiles);
+	cx_partial_init(&p);
+	if ((rc = cx_partial_open(&p, ki.in, "cx-kpi", "summary")) != 0)
+		cx_errx(cx_exit_status(rc), "%s", cx_partial_error(&p));
+	ncols = cx_csvin_ncols(ki.in);
+	/* The header names the groups, the period and the thresholds. */
+	o.nby = 0;
+	for (c = p.nmeta; c < ncols && strncmp(cx_csvin_colname(ki.in, c), "by:", 3) == 0; c++) {
+		byname = cx_xrealloc(byname, (o.nby + 1) * sizeof *byname);
+		byname[o.nby++] = cx_xstrdup(cx_csvin_colname(ki.in, c) + 3);
+	}
+	o.by = byname;
+	if (c < ncols && strcmp(cx_csvin_colname(ki.in, c), "period_start") == 0)
+		pcol = (int)c++;
+	first = c;
+	if (ncols < first + NSTAT)
+		cx_errx(CX_EXIT_DATA, "%s: not a cx-kpi summary partial: too few columns",
+		    cx_csvin_path(ki.in));
+	for (size_t i = 0; i < NSTAT; i++)
+		if (strcmp(cx_csvin_colname(ki.in, first + i), stat_cols[i]) != 0)
+			cx_errx(CX_EXIT_DATA, "%s: column %zu is \"%s\", expected \"%s\"",
+			    cx_csvin_path(ki.in), first + i + 1,
+			    cx_csvin_colname(ki.in, first + i), stat_cols[i]);
+	o.nsl = 0;
+	for (c = first + NSTAT; c + 1 < ncols + 1 && c < ncols; c += 2) {
+		const char *nm = cx_csvin_colname(ki.in, c);
+		if (strncmp(nm, "answered_in_", 12) != 0 || c + 1 >= ncols || o.nsl == KPI_MAX_SL ||
+		    cx_parse_double(nm + 12, &o.sl[o.nsl]) != NULL)
+			cx_errx(CX_EXIT_DATA, "%s: column %zu: \"%s\" is not a threshold column",
+			    cx_csvin_path(ki.in), c + 1, nm);
+		o.nsl++;
+	}
+	o.period = pcol >= 0 ? CX_PERIOD_HOUR : CX_PERIOD_NONE;
+	o.repeat_window = 0;
+	groups_init(&g, &o);
+	while (kpi_in_next(&ki, &r) > 0) {
+		struct kpi_stats tmp, *s;
+		const char *vals[64];
+		size_t vlens[64];
+		int64_t ps = 0;
+
+		if (r.nfield != ncols)
+			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, the header has %zu",
+			    cx_csvin_path(ki.in), r.line, r.nfield, ncols);
+		if ((rc = cx_partial_row(&p, &r, KPI_PARTIAL_VERSION)) != 0)
+			cx_errx(cx_exit_status(rc), "%s", cx_partial_error(&p));
+		if (rows++ == 0) {
+			const char *v;
+			if ((v = cx_partial_opt(&p, "period")) != NULL && *v &&
+			    cx_period_parse(v, &o.period) != NULL)
+				cx_errx(CX_EXIT_DATA, "%s:%lu: opt_period: \"%s\" is not a period",
+				    cx_csvin_path(ki.in), r.line, v);
+			if ((v = cx_partial_opt(&p, "sl_formula")) != NULL)
+				for (size_t k = 0; k < SL_NFORMULAS; k++)
+					if (strcmp(v, sl_formula_names[k]) == 0)
+						o.formula = (enum sl_formula)k;
+		}
+		for (size_t i = 0; i < o.nby && i < 64; i++) {
+			vals[i] = r.field[p.nmeta + i];
+			vlens[i] = r.len[p.nmeta + i];
+		}
+		if (pcol >= 0 && cx_partial_i64(&p, &r, pcol, &ps))
+			cx_errx(CX_EXIT_DATA, "%s", cx_partial_error(&p));
+		memset(&tmp, 0, sizeof tmp);
+		cx_hist_init(&tmp.wait_hist);
+		if (read_partial_stats(&p, &r, (int)first, o.nsl, &tmp, &g.have_wait,
+		    &g.have_handle) != 0)
+			cx_errx(CX_EXIT_DATA, "%s", cx_partial_error(&p));
+		s = group_get(&g, vals, vlens, ps);
+		stats_merge(s, &tmp);
+		cx_hist_fini(&tmp.wait_hist);
+	}
+	(void)why;
+	kpi_in_close(&ki);
+	write_summary(&g, out);
+	groups_fini(&g);
+	cx_partial_fini(&p);
+	for (size_t i = 0; i < o.nby; i++)
+		free(byname[i]);
+	free(byname);
+	return CX_EXIT_OK;
+}
+
+/*
+ * plan: the model against the actual, per group and period.  Arrival rate =
+ * offered / period length, AHT = handle time / answered, patience = total wait
+ * of all calls / abandoned (the maximum-likelihood mean of an exponential
+ * patience observed through censored waits); Erlang A when there were
+ * abandons (or --model a), else Erlang C.
+ */
+int
+kpi_plan(const struct kpi_opts *o, char **files, size_t nfiles, const char *out)
+{
+	static const char *const cols[] = { "calls", "aht", "patience", "traffic", "agents",
+	    "heads", "p_wait", "service_level", "asa", "p_abandon", "observed_sl",
+	    "observed_asa", "observed_abandon", "model" };
+	struct kpi_opts mo = *o;
+	struct groups g;
+	struct kpi_out ko;
+	size_t *ix, n;
+
+	groups_init(&g, o);
+	read_calls(&g, files, nfiles);
+	if (!g.have_wait || !g.have_handle)
+		cx_errx(CX_EXIT_DATA, "plan needs wait_s and talk_s (or hold_s, wrap_s) columns");
+	ix = sorted_groups(&g);
+	n = cx_hashmap_count(g.map);
+	kpi_out_open(&ko, out);
+	write_key_header(ko.csv, o);
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+		cx_csvout_str(ko.csv, cols[i]);
+	cx_csvout_endrow(ko.csv);
+	mo.agents = -1;
+	for (size_t j = 0; j < n; j++) {
+		const struct kpi_stats *s = cx_hashmap_value(g.map, ix[j]);
+		size_t klen;
+		const char *key = cx_hashmap_key(g.map, ix[j], &klen);
+		double secs = cx_period_seconds(o->period, key_period(key, klen));
+		double aht = cx_xsum_mean(&s->handle_sum, s->answered);
+		double patience = s->abandoned ? cx_xsum_value(&s->wait_sum) / (double)s->abandoned
+		    : NAN;
+		struct erl_result r;
+		struct cx_csvout *w = ko.csv;
+
+		mo.model = (o->model_set && o->model == MODEL_A) || s->abandoned ? MODEL_A : MODEL_C;
+		if (mo.model == MODEL_A && !(patience > 0))
+			mo.model = MODEL_C;	/* abandons with no wait at all: no patience */
+		write_keys(w, &g, ix[j]);
+		cx_csvout_llong(w, (long long)s->offered);
+		cx_csvout_double(w, aht);
+		cx_csvout_double(w, mo.model == MODEL_A ? patience : NAN);
+		if (!(aht > 0)) {
+			/* nothing answered: no handle time to plan with */
+			for (size_t k = 0; k < 7; k++)
+				cx_csvout_empty(w);
+		} else {
+			erlang_staff(&mo, (double)s->offered, aht, secs, patience, &r);
+			cx_csvout_double(w, r.traffic);
+			cx_csvout_double(w, r.agents);
+			cx_csvout_double(w, r.heads);
+			cx_csvout_double(w, r.p_wait);
+			cx_csvout_double(w, r.service_level);
+			cx_csvout_double(w, r.asa);
+			cx_csvout_double(w, r.p_abandon);
+		}
+		cx_csvout_double(w, kpi_service_level(s, o->formula, 0));
+		cx_csvout_double(w, cx_xsum_mean(&s->wait_ans_sum, s->wait_ans_n));
+		cx_csvout_double(w, ratio((double)s->abandoned, (double)s->offered));
+		cx_csvout_str(w, mo.model == MODEL_A ? "erlang-a" : "erlang-c");
+		cx_csvout_endrow(w);
+	}
+	free(ix);
+	kpi_out_close(&ko);
+	groups_fini(&g);
+	return CX_EXIT_OK;
+}

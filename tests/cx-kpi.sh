@@ -1,0 +1,179 @@
+#!/bin/sh
+# cx-kpi: summary (every service-level formula on ICMI's example), periods and
+# groups, repeat contacts, --partial/merge identity, Erlang B/C/A against
+# published numbers and the Octave oracles, plan, and every error message.
+# Expected stdout/stderr: testdata/cx-kpi/NAME.out/.err.
+T=cx-kpi
+. "$(dirname "$0")/lib.sh"
+D=testdata/cx-kpi
+C=$D/calls.csv
+awk -f tests/cx-kpi-icmi.awk >"$TMPD/icmi.csv"
+I=$TMPD/icmi.csv
+
+# --- summary ----------------------------------------------------------------
+tcase summary 0 "cx-kpi $C"
+tcase summary-mode 0 "cx-kpi summary $C"
+tcase summary-stdin 0 "cx-kpi - < $C"
+tcase summary-gzip 0 "gzip -c $C > $TMPD/c.gz && cx-kpi $TMPD/c.gz"
+tcase week-queue 0 "cx-kpi --by queue --period week --repeat-window 24h --sl 10,20 $C"
+tcase by-agent-day 0 "cx-kpi --by queue,agent_id --period day $C"
+tcase 15min-arrival 0 "cx-kpi --period 15min $C"
+tcase 15min-event 0 "cx-kpi --period 15min --attribute event $C"
+tcase 30min 0 "cx-kpi --period 30min --by queue $C"
+tcase hour 0 "cx-kpi --period hour $C"
+tcase month 0 "cx-kpi --period month $C"
+tcase quarter 0 "cx-kpi --period quarter $C"
+tcase year 0 "cx-kpi --period year --short-abandon 0 $C"
+tcase repeat-7d 0 "cx-kpi --by queue --repeat-window 7d $C"
+tcase rename 0 "sed '1s/wait_s/waited/' $C | cx-kpi --col wait_s=waited --by queue"
+tcase semicolon 0 "tr , ';' < $C | cx-kpi -d ';' --by queue"
+tcase header-only 0 "head -1 $C | cx-kpi --by queue --period day"
+tcase output-file 0 "cx-kpi -o $TMPD/o.csv $C && cat $TMPD/o.csv && ! ls $TMPD | grep tmp"
+tcase help 0 "cx-kpi --help | head -3"
+tcase version 0 "cx-kpi --version"
+# ICMI's example: 83, 86, 81 and 83 percent for the first four formulas.
+for f in with-abandoned answered-only offered ignore-abandoned with-short-abandons ignore-short-abandons; do
+	tcase icmi-$f 0 "cx-kpi --sl-formula $f $I"
+done
+check icmi-percent "for f in with-abandoned answered-only offered ignore-abandoned; do cx-kpi --sl-formula \$f $I | awk -F, 'NR==2{printf \"%.0f \", \$NF*100}'; done | grep -qx '83 86 81 83 '"
+tcase icmi-thresholds 0 "cx-kpi --sl 5,10,20,30 $I"
+
+# --- partial and merge: the bytes of a single run ------------------------------
+split_calls() {	# split_calls FILE: halves with headers into $TMPD/p1.csv, p2.csv
+	head -1 "$1" >"$TMPD/p1.csv"; head -1 "$1" >"$TMPD/p2.csv"
+	tail -n +2 "$1" | awk -v a="$TMPD/p1.csv" -v b="$TMPD/p2.csv" '{ print >> (NR % 2 ? a : b) }'
+}
+split_calls $C
+for opts in "" "--by queue --period week --sl 10,20" "--by queue,agent_id --period 15min --attribute event" "--period day --sl-formula with-short-abandons --short-abandon 3"; do
+	n=$((${n:-0} + 1))
+	check merge-identical-$n "cx-kpi $opts $C > $TMPD/one.csv && cx-kpi $opts --partial $TMPD/p2.csv > $TMPD/b.part && cx-kpi $opts --partial -o $TMPD/a.part $TMPD/p1.csv && cx-kpi merge $TMPD/b.part $TMPD/a.part > $TMPD/two.csv && cmp $TMPD/one.csv $TMPD/two.csv"
+done
+check merge-icmi "cx-kpi --sl 10,20 $I > $TMPD/one.csv && split_calls() { :; } && cx-kpi --sl 10,20 --partial $I > $TMPD/i.part && cx-kpi merge $TMPD/i.part > $TMPD/two.csv && cmp $TMPD/one.csv $TMPD/two.csv"
+tcase partial 0 "cx-kpi --by queue --period day --sl 10,20 --partial $C"
+tcase merge 0 "cx-kpi --by queue --period day --sl 10,20 --partial $C > $TMPD/a.part && cx-kpi merge $TMPD/a.part $TMPD/a.part"
+tcase merge-header-only 0 "head -1 $C | cx-kpi --partial --by queue > $TMPD/e.part && cx-kpi merge $TMPD/e.part"
+tcase merge-gzip 0 "cx-kpi --partial --by queue $C | gzip -c > $TMPD/a.gz && cx-kpi merge $TMPD/a.gz"
+
+# --- Erlang: published numbers ----------------------------------------------------
+# Call Centre Helper: 100 calls in 30 min, AHT 180 s, 80/20, 30% shrinkage.
+tcase cch 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --target-sl 0.8 --sl 20 --shrinkage 0.3"
+check cch-digits "cx-kpi erlang --calls 100 --interval 30min --aht 180 --shrinkage 0.3 | awk -F, 'NR==2 && \$4==10 && \$5==14 && \$6==20 && sprintf(\"%.16g\",\$7)==\"0.1741319335950498\" && sprintf(\"%.16g\",\$8)==\"0.8883500191794669\" && sprintf(\"%.15g\",\$9)==\"7.83593701177724\"{ok=1} END{exit !ok}'"
+# Erlang B tables: B(A=2, N=5) 0.0367, B(5, 10) 0.0184, B(10, 14) 0.0568.
+check erlang-b-table "for c in '2 5' '5 10' '10 14'; do set -- \$c; cx-kpi erlang --model b --calls \$1 --interval 1h --aht 3600 --agents \$2 | awk -F, 'NR==2{printf \"%.4f \", \$7}'; done | grep -qx '0.0367 0.0184 0.0568 '"
+tcase erlang-b-search 0 "cx-kpi erlang --model b --calls 10 --interval 1h --aht 3600 --max-blocking 0.01"
+# GNU Octave queueing (tests/oracles/cx-kpi/erlang-bc.m) to 1e-12, up to 10,000 agents.
+awk -F, 'NR==1{print "interval,calls,aht,agents"; next}{print NR-1 "," $1 ",3600," $2}' $D/oracle-erlang-bc.csv >"$TMPD/bc.csv"
+check octave-erlang-b "cx-kpi erlang --model b --interval 1h $TMPD/bc.csv > $TMPD/b.out && awk -v cols=erlang_b:p_wait -v tol=1e-12 -f tests/cx-kpi-numcmp.awk $D/oracle-erlang-bc.csv $TMPD/b.out"
+check octave-erlang-c "cx-kpi erlang --model c --interval 1h $TMPD/bc.csv > $TMPD/c.out && awk -v cols=erlang_c:p_wait -v tol=1e-12 -f tests/cx-kpi-numcmp.awk $D/oracle-erlang-bc.csv $TMPD/c.out"
+# Erlang A against the brute-force birth-death oracle (tests/oracles/cx-kpi/erlang-a.m).
+cut -d, -f1-5 $D/oracle-erlang-a.csv >"$TMPD/a.csv"
+check oracle-erlang-a "cx-kpi erlang --model a --interval 30min --sl 20 $TMPD/a.csv > $TMPD/a.out && awk -v cols=p_wait:p_wait,service_level:service_level,asa:asa,occupancy:occupancy,p_abandon:p_abandon -v tol=1e-10 -f tests/cx-kpi-numcmp.awk $D/oracle-erlang-a.csv $TMPD/a.out"
+tcase erlang-a 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --patience 60"
+tcase erlang-a-max-abandon 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --patience 60 --target-sl 0.5 --max-abandon 0.01"
+tcase erlang-max-asa 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --max-asa 2"
+tcase erlang-max-occupancy 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --max-occupancy 0.6"
+tcase erlang-fractional 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --fractional --shrinkage 0.3"
+check fractional-between "cx-kpi erlang --calls 100 --interval 30min --aht 180 --fractional | awk -F, 'NR==2 && \$5 > 13 && \$5 < 14 && \$8 >= 0.8 && \$8 < 0.8000001 {ok=1} END{exit !ok}'"
+tcase unstable 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --agents 10"
+tcase large 0 "cx-kpi erlang --calls 9990 --interval 1h --aht 3600"
+tcase zero-calls 0 "printf 'interval,calls\n1,0\n2,4\n' | cx-kpi erlang --interval 15min --aht 180"
+tcase bank-stream 0 "head -6 $SHARED/data/kpi/bank_calls_5min.csv | cx-kpi erlang --interval 5min --aht 240 --id day,interval_start --shrinkage 0.35"
+tcase summary-to-erlang 0 "cx-kpi --period 15min $C | cx-kpi erlang --interval 15min --calls-col offered"
+tcase stream-rejects 0 "printf 'interval,calls,aht\n1,5,180\n2,x,180\n3,4,-1\n4,4,\n' | cx-kpi erlang --interval 15min --rejects $TMPD/r.csv && cat $TMPD/r.csv"
+
+# --- plan ------------------------------------------------------------------------
+tcase plan 0 "cx-kpi plan --period day --by queue $C"
+tcase plan-icmi 0 "cx-kpi plan --period day $I"
+
+# --- data errors: exit 1, FILE:LINE: COLUMN: message --------------------------------
+bad() {	# bad NAME 'sed expression on calls.csv' [options]
+	sed "$2" $C >"$TMPD/$1.csv"
+	tcase err-$1 1 "cx-kpi ${3:-} < $TMPD/$1.csv"
+}
+bad number '2s/,12,300,/,12.5O,300,/'
+bad negative '2s/,12,300,/,-12,300,/'
+bad time '2s/2026-10-05T09:00:05Z/2026-02-30T09:00:05Z/'
+bad empty-start '2s/2026-10-05T09:00:05Z//'
+bad flag '2s/,0,0,1$/,0,2,1/'
+bad transfers '2s/,30,0,0,1$/,30,x,0,1/'
+bad resolved '2s/,0,0,1$/,0,0,yes/'
+bad hold '2s/,300,0,30,/,300,1:75,30,/'
+tcase err-no-start 1 "cut -d, -f1,2,4- $C | cx-kpi"
+tcase err-no-abandoned 1 "cut -d, -f1-10 $C | cx-kpi"
+tcase err-no-by 1 "cx-kpi --by region $C"
+tcase err-no-customer 1 "cut -d, -f1,3- $C | cx-kpi --repeat-window 1d"
+tcase err-unsorted 1 "{ sed -n 1p $C; sed -n 6p $C; sed -n 2p $C; } | cx-kpi --repeat-window 1d"
+tcase err-missing-file 1 "cx-kpi nonexistent.csv"
+tcase err-empty-file 1 "cx-kpi < /dev/null"
+tcase err-truncated-gzip 1 "gzip -c $C | head -c 150 > $TMPD/t.gz && cx-kpi < $TMPD/t.gz"
+tcase err-quote 1 "printf 'call_id,start,abandoned\nc1,2026-10-05T09:00:05Z,\"0\"x\n' | cx-kpi"
+tcase rejects 0 "sed '2s/,12,300,/,12.5O,300,/;5s/,1,\$/,1,2/' $C | cx-kpi --rejects $TMPD/r.csv --by queue && cat $TMPD/r.csv"
+tcase err-stream-calls 1 "printf 'interval,calls\n1,abc\n' | cx-kpi erlang --interval 15min --aht 100"
+tcase err-stream-nocalls 1 "printf 'interval,n\n1,3\n' | cx-kpi erlang --interval 15min --aht 100"
+tcase err-stream-noaht 1 "printf 'interval,calls\n1,3\n' | cx-kpi erlang --interval 15min"
+tcase err-stream-patience 1 "printf 'interval,calls,aht,patience\n1,3,100,0\n' | cx-kpi erlang --model a --interval 15min"
+tcase err-stream-nopatience 1 "printf 'interval,calls,aht\n1,3,100\n' | cx-kpi erlang --model a --interval 15min"
+tcase err-stream-agents 1 "printf 'interval,calls,aht,agents\n1,3,100,-2\n' | cx-kpi erlang --interval 15min"
+tcase err-plan-nowait 1 "cut -d, -f1-5,7- $C | cx-kpi plan --period day"
+# partial files that cannot be merged
+cx-kpi --by queue --partial $C >"$TMPD/q.part"
+cx-kpi --by queue --sl 30 --partial $C >"$TMPD/q30.part"
+cx-kpi --by queue --short-abandon 3 --partial $C >"$TMPD/s3.part"
+tcase err-merge-not-partial 1 "cx-kpi merge $C"
+tcase err-merge-options 1 "cd $TMPD && cx-kpi merge q.part s3.part"
+tcase err-merge-header 1 "cd $TMPD && cx-kpi merge q.part q30.part"
+tcase err-merge-tool 1 "sed '2s/^cx-kpi,summary/cx-clv,summary/' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-version 1 "sed '2s/^cx-kpi,summary,1,/cx-kpi,summary,9,/' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-count 1 "awk -F, -v OFS=, 'NR==2{\$10=99}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-hist 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:x\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-hist-n 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:2\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-sum 1 "awk -F, -v OFS=, 'NR==2{\$19=\"\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-short 1 "head -2 $TMPD/q.part | cut -d, -f1-20 | cx-kpi merge -"
+
+# --- system errors: exit 3 -----------------------------------------------------------
+tcase err-dev-full 3 "cx-kpi $C > /dev/full"
+tcase err-dev-full-erlang 3 "cx-kpi erlang --calls 1 --interval 1h --aht 60 -o /dev/full"
+tcase err-output-dir 3 "cx-kpi -o nodir/o.csv $C"
+
+# --- usage errors: exit 2 ---------------------------------------------------------------
+tcase use-unknown 2 "cx-kpi --frobnicate $C"
+tcase use-period 2 "cx-kpi --period fortnight $C"
+tcase use-sl 2 "cx-kpi --sl 20,abc $C"
+tcase use-sl-twice 2 "cx-kpi --sl 20,20 $C"
+tcase use-sl-many 2 "cx-kpi --sl 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 $C"
+tcase use-sl-empty 2 "cx-kpi --sl , $C"
+tcase use-formula 2 "cx-kpi --sl-formula cisco $C"
+tcase use-attribute 2 "cx-kpi --attribute answer $C"
+tcase use-short 2 "cx-kpi --short-abandon -1 $C"
+tcase use-window 2 "cx-kpi --repeat-window 3weeks $C"
+tcase use-by-empty 2 "cx-kpi --by , $C"
+tcase use-col 2 "cx-kpi --col wait_s $C"
+tcase use-delim 2 "cx-kpi -d ab $C"
+tcase use-not-summary 2 "cx-kpi --patience 60 $C"
+tcase use-not-erlang 2 "cx-kpi erlang --by queue --calls 1 --interval 1h --aht 60"
+tcase use-not-merge 2 "cx-kpi merge --period day $TMPD/q.part"
+tcase use-partial-repeat 2 "cx-kpi --partial --repeat-window 1d $C"
+tcase use-plan-period 2 "cx-kpi plan $C"
+tcase use-plan-week 2 "cx-kpi plan --period week $C"
+tcase use-plan-model-b 2 "cx-kpi plan --period day --model b $C"
+tcase use-merge-nofile 2 "cx-kpi merge"
+tcase use-interval 2 "cx-kpi erlang --calls 100 --aht 180"
+tcase use-interval-bad 2 "cx-kpi erlang --calls 100 --aht 180 --interval 0min"
+tcase use-calls-aht 2 "cx-kpi erlang --calls 100 --interval 30min"
+tcase use-calls-file 2 "cx-kpi erlang --calls 100 --interval 30min --aht 180 $C"
+tcase use-calls-neg 2 "cx-kpi erlang --calls -1 --interval 30min --aht 180"
+tcase use-model 2 "cx-kpi erlang --model d --calls 1 --interval 1h --aht 60"
+tcase use-model-a 2 "cx-kpi erlang --model a --calls 1 --interval 1h --aht 60"
+tcase use-patience-c 2 "cx-kpi erlang --model c --patience 60 --calls 1 --interval 1h --aht 60"
+tcase use-b-target 2 "cx-kpi erlang --model b --target-sl 0.9 --calls 1 --interval 1h --aht 60"
+tcase use-blocking-c 2 "cx-kpi erlang --max-blocking 0.01 --calls 1 --interval 1h --aht 60"
+tcase use-abandon-c 2 "cx-kpi erlang --max-abandon 0.01 --calls 1 --interval 1h --aht 60"
+tcase use-fractional-a 2 "cx-kpi erlang --fractional --patience 60 --calls 1 --interval 1h --aht 60"
+tcase use-fractional-agents 2 "cx-kpi erlang --fractional --agents 3 --calls 1 --interval 1h --aht 60"
+tcase use-target 2 "cx-kpi erlang --target-sl 1 --calls 1 --interval 1h --aht 60"
+tcase use-shrinkage 2 "cx-kpi erlang --shrinkage 1 --calls 1 --interval 1h --aht 60"
+tcase use-agents 2 "cx-kpi erlang --agents x --calls 1 --interval 1h --aht 60"
+tcase use-occupancy 2 "cx-kpi erlang --max-occupancy 0 --calls 1 --interval 1h --aht 60"
+tcase use-asa 2 "cx-kpi erlang --max-asa -3 --calls 1 --interval 1h --aht 60"
+tcase use-aht 2 "cx-kpi erlang --aht 0 --calls 1 --interval 1h"
+tdone
