@@ -30,7 +30,7 @@ config.mk:
 # Rebuild everything when the flags change (SANITIZE=1 and back).
 build/flags: FORCE
 	@mkdir -p build
-	@echo '$(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)' >$@
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)' >$@
 FORCE:
 
 build/%.o: %.c build/flags config.mk
@@ -87,3 +87,4 @@ distclean: clean
 	rm -f config.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:
