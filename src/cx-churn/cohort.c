@@ -1,0 +1,155 @@
+/*
+ * cohort: the retention triangle.  A customer belongs to the cohort of the
+ * month (or ISO week) of --start; they count as active in period k of their
+ * cohort when they had not churned before that period began (empty --end, or
+ * an end after --asof, means still active).  Cells that begin after the
+ * --asof period are empty.  Holds, per (group, cohort), a histogram of churn
+ * offsets: memory grows with groups x cohorts x periods, not with rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cxerr.h"
+#include "cxtime.h"
+#include "churn.h"
+
+struct cell {
+	long	 cohort;		/* period index */
+	double	 size;
+	double	*churned;		/* churned[k]: churned in period cohort + k */
+	size_t	 ncap;
+	char	*key;			/* --by values */
+	size_t	 keylen;
+};
+
+struct cread {
+	const struct churn_opts *o;
+	struct cx_hashmap *map;		/* key + cohort -> index */
+	struct cell	*c;
+	size_t		 n, cap;
+	long		 asof_period;
+	char		*buf;
+	size_t		 bufcap;
+};
+
+static long
+period_of(int32_t days, int week)
+{
+	int y, m, d;
+
+	if (week)	/* ISO weeks start on Monday; 1970-01-01 was a Thursday */
+		return (long)((days + 3) >= 0 ? (days + 3) / 7 : -((-(days + 3) + 6) / 7));
+	cx_civil_from_days(days, &y, &m, &d);
+	return (long)y * 12 + (m - 1);
+}
+
+static int32_t
+period_start(long k, int week)
+{
+	return week ? (int32_t)(k * 7 - 3) : cx_days_from_civil((int)(k / 12), (int)(k % 12) + 1, 1);
+}
+
+static int
+cread_row(void *ctx, const struct churn_row *r)
+{
+	struct cread *cr = ctx;
+	long c = period_of(r->start, cr->o->period_week), k;
+	size_t need = r->keylen + sizeof(long), *v;
+	int isnew;
+	struct cell *cl;
+
+	cr->buf = churn_xgrow(cr->buf, &cr->bufcap, need, 1);
+	memcpy(cr->buf, r->key, r->keylen);
+	memcpy(cr->buf + r->keylen, &c, sizeof(long));
+	if ((v = cx_hashmap_put(cr->map, cr->buf, need, &isnew)) == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if (isnew) {
+		cr->c = churn_xgrow(cr->c, &cr->cap, cr->n + 1, sizeof(struct cell));
+		memset(&cr->c[cr->n], 0, sizeof(struct cell));
+		cr->c[cr->n].cohort = c;
+		cr->c[cr->n].key = cx_xmalloc(r->keylen + 1);
+		memcpy(cr->c[cr->n].key, r->key, r->keylen);
+		cr->c[cr->n].keylen = r->keylen;
+		*v = cr->n++;
+	}
+	cl = &cr->c[*v];
+	cl->size += r->weight;
+	if (r->has_end) {
+		k = period_of(r->end, cr->o->period_week) - c;
+		if ((size_t)k >= cl->ncap) {
+			size_t old = cl->ncap;
+			cl->churned = churn_xgrow(cl->churned, &cl->ncap, (size_t)k + 1, sizeof(double));
+			memset(cl->churned + old, 0, (cl->ncap - old) * sizeof(double));
+		}
+		cl->churned[k] += r->weight;
+	}
+	return 0;
+}
+
+static int
+cmp_cell(const void *a, const void *b)
+{
+	const struct cell *x = a, *y = b;
+	size_t l = x->keylen < y->keylen ? x->keylen : y->keylen;
+	int c = memcmp(x->key, y->key, l);
+
+	if (c)
+		return c;
+	if (x->keylen != y->keylen)
+		return (x->keylen > y->keylen) - (x->keylen < y->keylen);
+	return (x->cohort > y->cohort) - (x->cohort < y->cohort);
+}
+
+int
+mode_cohort(const struct churn_opts *o, char **paths, size_t npaths)
+{
+	struct churn_input ci = { .o = o, .cohort = 1 };
+	struct cread cr = { .o = o };
+	struct cx_csvout *out;
+	long kmax = 0, k;
+	size_t i;
+	char name[32], date[CX_TIME_BUFSZ];
+
+	if ((cr.map = cx_hashmap_new(sizeof(size_t))) == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	cr.asof_period = period_of(o->asof, o->period_week);
+	churn_read(&ci, paths, npaths, cread_row, &cr);
+	qsort(cr.c, cr.n, sizeof(struct cell), cmp_cell);
+	for (i = 0; i < cr.n; i++)
+		if (cr.asof_period - cr.c[i].cohort > kmax)
+			kmax = cr.asof_period - cr.c[i].cohort;
+	out = churn_out();
+	for (i = 0; i < o->nby; i++)
+		cx_csvout_str(out, o->by[i]);
+	cx_csvout_str(out, "cohort");
+	cx_csvout_str(out, "size");
+	for (k = 0; k <= kmax; k++) {
+		snprintf(name, sizeof(name), "%c%02ld", o->period_week ? 'w' : 'm', k);
+		cx_csvout_str(out, name);
+	}
+	cx_csvout_endrow(out);
+	for (i = 0; i < cr.n; i++) {
+		struct cell *cl = &cr.c[i];
+		double gone = 0;
+		churn_key_fields(out, cl->key, cl->keylen, o->nby);
+		cx_format_date(period_start(cl->cohort, o->period_week), date);
+		cx_csvout_str(out, date);
+		cx_csvout_double(out, cl->size);
+		for (k = 0; k <= kmax; k++) {
+			if (cl->cohort + k > cr.asof_period) {
+				cx_csvout_empty(out);
+				continue;
+			}
+			cx_csvout_double(out, (cl->size - gone) / cl->size);
+			if ((size_t)k < cl->ncap)
+				gone += cl->churned[k];
+		}
+		cx_csvout_endrow(out);
+		free(cl->churned);
+		free(cl->key);
+	}
+	free(cr.c);
+	free(cr.buf);
+	cx_hashmap_free(cr.map);
+	return CX_EXIT_OK;
+}

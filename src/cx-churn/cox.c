@@ -1,0 +1,705 @@
+/*
+ * cox: proportional hazards by Newton-Raphson, following R's coxfit6.c step
+ * for step (start at 0, same step halving, convergence when
+ * |1 - loglik_old/loglik_new| <= 1e-9, at most --maxiter 20), so that the
+ * estimates agree with coxph() to rounding.  Efron or Breslow ties.
+ * Also: Harrell's concordance with the infinitesimal-jackknife standard error of
+ * survival::concordancefit, the baseline hazard of survfit.coxph at the means,
+ * and the `score` mode that reads the saved model back.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+#include "csvin.h"
+#include "cxerr.h"
+#include "parse.h"
+#include "churn.h"
+
+struct coxdata {
+	size_t	 n, p;
+	const double *x;	/* centred, sorted by time ascending */
+	const double *time, *w;
+	const int *event;
+	int	 efron;
+};
+
+/* Log partial likelihood, score u and information imat (p x p) at beta. */
+static double
+cox_eval(const struct coxdata *cd, const double *beta, double *u, double *imat,
+    double *a, double *a2, double *c, double *c2, double *zb)
+{
+	size_t n = cd->n, p = cd->p, i, j, k;
+	double loglik = 0, denom = 0;
+	long person;
+
+	memset(u, 0, p * sizeof(double));
+	memset(imat, 0, p * p * sizeof(double));
+	memset(a, 0, p * sizeof(double));
+	memset(c, 0, p * p * sizeof(double));
+	for (i = 0; i < n; i++) {
+		double s = 0;
+		for (j = 0; j < p; j++)
+			s += cd->x[i * p + j] * beta[j];
+		zb[i] = s;
+	}
+	for (person = (long)n - 1; person >= 0; ) {
+		double dtime = cd->time[person], deadwt = 0, denom2 = 0;
+		int ndead = 0;
+		memset(a2, 0, p * sizeof(double));
+		memset(c2, 0, p * p * sizeof(double));
+		while (person >= 0 && cd->time[person] == dtime) {
+			const double *xi = cd->x + (size_t)person * p;
+			double risk = exp(zb[person]) * cd->w[person];
+			if (cd->event[person] == 0) {
+				denom += risk;
+				for (j = 0; j < p; j++) {
+					a[j] += risk * xi[j];
+					for (k = 0; k <= j; k++)
+						c[j * p + k] += risk * xi[j] * xi[k];
+				}
+			} else {
+				ndead++;
+				deadwt += cd->w[person];
+				denom2 += risk;
+				loglik += cd->w[person] * zb[person];
+				for (j = 0; j < p; j++) {
+					u[j] += cd->w[person] * xi[j];
+					a2[j] += risk * xi[j];
+					for (k = 0; k <= j; k++)
+						c2[j * p + k] += risk * xi[j] * xi[k];
+				}
+			}
+			person--;
+		}
+		if (ndead == 0)
+			continue;
+		if (!cd->efron || ndead == 1) {
+			denom += denom2;
+			loglik -= deadwt * log(denom);
+			for (j = 0; j < p; j++) {
+				a[j] += a2[j];
+				for (k = 0; k <= j; k++)
+					c[j * p + k] += c2[j * p + k];
+			}
+			for (j = 0; j < p; j++) {
+				double tj = a[j] / denom;
+				u[j] -= deadwt * tj;
+				for (k = 0; k <= j; k++)
+					imat[j * p + k] += deadwt * (c[j * p + k] - tj * a[k]) / denom;
+			}
+		} else {
+			double wtave = deadwt / ndead;
+			int m;
+			denom += denom2;
+			for (j = 0; j < p; j++) {
+				a[j] += a2[j];
+				for (k = 0; k <= j; k++)
+					c[j * p + k] += c2[j * p + k];
+			}
+			for (m = 0; m < ndead; m++) {
+				double t = (double)m / ndead, d2 = denom - t * denom2;
+				loglik -= wtave * log(d2);
+				for (j = 0; j < p; j++) {
+					double tj = (a[j] - t * a2[j]) / d2;
+					u[j] -= wtave * tj;
+					for (k = 0; k <= j; k++)
+						imat[j * p + k] += wtave * ((c[j * p + k] - t * c2[j * p + k]) -
+						    tj * (a[k] - t * a2[k])) / d2;
+				}
+			}
+		}
+	}
+	for (j = 0; j < p; j++)
+		for (k = 0; k < j; k++)
+			imat[k * p + j] = imat[j * p + k];
+	return loglik;
+}
+
+/* Solve imat x = u in place (Cholesky); 0 or -1 when not positive definite. */
+static int
+chol_solve(const double *imat, double *u, size_t p)
+{
+	gsl_matrix *m = gsl_matrix_alloc(p, p);
+	gsl_vector_view v = gsl_vector_view_array(u, p);
+	gsl_error_handler_t *old = gsl_set_error_handler_off();
+	int rc;
+
+	memcpy(m->data, imat, p * p * sizeof(double));
+	rc = gsl_linalg_cholesky_decomp1(m);
+	if (rc == 0)
+		rc = gsl_linalg_cholesky_svx(m, &v.vector);
+	gsl_set_error_handler(old);
+	gsl_matrix_free(m);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+chol_invert(const double *imat, double *var, size_t p)
+{
+	gsl_matrix *m = gsl_matrix_alloc(p, p);
+	gsl_error_handler_t *old = gsl_set_error_handler_off();
+	int rc;
+
+	memcpy(m->data, imat, p * p * sizeof(double));
+	rc = gsl_linalg_cholesky_decomp1(m);
+	if (rc == 0)
+		rc = gsl_linalg_cholesky_invert(m);
+	gsl_set_error_handler(old);
+	if (rc == 0)
+		memcpy(var, m->data, p * p * sizeof(double));
+	gsl_matrix_free(m);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ---- concordance (survival::concordancefit, timewt "n", reverse = TRUE) ---- */
+
+struct fen {
+	double	*t;
+	size_t	 n;
+};
+
+static void
+fen_add(struct fen *f, size_t i, double v)
+{
+	for (i++; i <= f->n; i += i & (~i + 1))
+		f->t[i] += v;
+}
+
+static double
+fen_sum(const struct fen *f, size_t i)	/* sum of [0, i) */
+{
+	double s = 0;
+
+	for (; i > 0; i -= i & (~i + 1))
+		s += f->t[i];
+	return s;
+}
+
+static const double *sort_key;
+static int
+cmp_by_key(const void *a, const void *b)
+{
+	double x = sort_key[*(const size_t *)a], y = sort_key[*(const size_t *)b];
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Pairs (i event, j with time_j > time_i, or time_j == time_i and j censored):
+ * concordant when lp_i > lp_j.  Counts weighted by w_i w_j; influence
+ * imat[i] = d count / d w_i (concordant, discordant, tied.x), then
+ * var = sum dfbeta^2 / 4 as in concordancefit.
+ */
+static void
+concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se)
+{
+	size_t n = cd->n, i, j, nr = 0, *rank = cx_xmalloc(n * sizeof(size_t));
+	size_t *idx = cx_xmalloc(n * sizeof(size_t));
+	double *inf = cx_xcalloc(3 * n, sizeof(double)), conc = 0, disc = 0, tx = 0;
+	struct fen f = { cx_xcalloc(n + 2, sizeof(double)), 0 };
+	long s, e;
+
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	sort_key = lp;
+	qsort(idx, n, sizeof(size_t), cmp_by_key);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && lp[idx[i]] != lp[idx[i - 1]])
+			nr++;
+		rank[idx[i]] = nr;
+	}
+	f.n = nr + 1;
+	/* pass 1, descending time: event i against the tree of its comparable set */
+	for (e = (long)n - 1; e >= 0; ) {
+		s = e;
+		while (s > 0 && cd->time[s - 1] == cd->time[e])
+			s--;
+		for (i = (size_t)s; i <= (size_t)e; i++)
+			if (!cd->event[i])
+				fen_add(&f, rank[i], cd->w[i]);
+		for (i = (size_t)s; i <= (size_t)e; i++)
+			if (cd->event[i]) {
+				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
+				double hi = fen_sum(&f, f.n) - lo - eq;
+				inf[3 * i] += lo;
+				inf[3 * i + 1] += hi;
+				inf[3 * i + 2] += eq;
+				conc += cd->w[i] * lo;
+				disc += cd->w[i] * hi;
+				tx += cd->w[i] * eq;
+			}
+		for (i = (size_t)s; i <= (size_t)e; i++)
+			if (cd->event[i])
+				fen_add(&f, rank[i], cd->w[i]);
+		e = s - 1;
+	}
+	/* pass 2, ascending time: j as the later member against earlier events */
+	memset(f.t, 0, (n + 2) * sizeof(double));
+	for (s = 0; s < (long)n; ) {
+		e = s;
+		while (e + 1 < (long)n && cd->time[e + 1] == cd->time[s])
+			e++;
+		for (i = (size_t)s; i <= (size_t)e; i++)
+			if (cd->event[i]) {
+				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
+				double hi = fen_sum(&f, f.n) - lo - eq;
+				inf[3 * i] += hi;	/* earlier event with higher lp: concordant */
+				inf[3 * i + 1] += lo;
+				inf[3 * i + 2] += eq;
+			}
+		for (i = (size_t)s; i <= (size_t)e; i++)
+			if (cd->event[i])
+				fen_add(&f, rank[i], cd->w[i]);
+		for (i = (size_t)s; i <= (size_t)e; i++)
+			if (!cd->event[i]) {
+				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
+				double hi = fen_sum(&f, f.n) - lo - eq;
+				inf[3 * i] += hi;
+				inf[3 * i + 1] += lo;
+				inf[3 * i + 2] += eq;
+			}
+		s = e + 1;
+	}
+	{
+		double npair = conc + disc + tx, somer = (conc - disc) / npair, v = 0;
+		for (j = 0; j < n; j++) {
+			double d = cd->w[j] * ((inf[3 * j] - inf[3 * j + 1]) / npair -
+			    (somer / npair) * (inf[3 * j] + inf[3 * j + 1] + inf[3 * j + 2]));
+			v += d * d;
+		}
+		*cidx = (somer + 1) / 2;
+		*se = sqrt(v / 4);
+	}
+	free(rank);
+	free(idx);
+	free(inf);
+	free(f.t);
+}
+
+
+/*
+ * cox.zph (survival 3.x): score test of beta(t) = beta + theta g(t) at
+ * (beta-hat, 0), g the Kaplan-Meier transform 1 - S(t-) centred on its mean
+ * over events.  Per death time the Efron/Breslow contributions dU, dI of the
+ * fitted model scale to (dU, g dU) and [[dI, g dI], [g dI, g^2 dI]]; the first
+ * block of the score is taken as exactly 0, as R does.
+ */
+static void
+cox_zph(const struct churn_opts *o, const struct coxdata *cd, const double *beta,
+    const struct design *ds)
+{
+	static const char *zc[] = { "term", "chisq", "df", "p_value" };
+	size_t n = cd->n, p = cd->p, q = 2 * p, i, j, k, nevr = 0;
+	double *U = cx_xcalloc(q, sizeof(double)), *I = cx_xcalloc(q * q, sizeof(double));
+	double *a = cx_xcalloc(p, sizeof(double)), *a2 = cx_xmalloc(p * sizeof(double));
+	double *c = cx_xcalloc(p * p, sizeof(double)), *c2 = cx_xmalloc(p * p * sizeof(double));
+	double *du = cx_xmalloc(p * sizeof(double)), *dI = cx_xmalloc(p * p * sizeof(double));
+	double *sminus = cx_xmalloc(n * sizeof(double)), *zb = cx_xmalloc(n * sizeof(double));
+	double denom = 0, gmean = 0, s = 1;
+	long person, st, e;
+	struct cx_csvout *out;
+	void *h;
+
+	/* unweighted KM: S just before each time */
+	for (st = 0; st < (long)n; ) {
+		double nrisk = (double)(n - (size_t)st), d = 0;
+		e = st;
+		while (e + 1 < (long)n && cd->time[e + 1] == cd->time[st])
+			e++;
+		for (i = (size_t)st; i <= (size_t)e; i++) {
+			sminus[i] = s;
+			d += cd->event[i];
+		}
+		s *= (nrisk - d) / nrisk;
+		st = e + 1;
+	}
+	for (i = 0; i < n; i++)
+		if (cd->event[i]) {
+			gmean += 1 - sminus[i];
+			nevr++;
+		}
+	gmean /= (double)nevr;
+	for (i = 0; i < n; i++) {
+		double z = 0;
+		for (j = 0; j < p; j++)
+			z += cd->x[i * p + j] * beta[j];
+		zb[i] = z;
+	}
+	for (person = (long)n - 1; person >= 0; ) {
+		double dtime = cd->time[person], deadwt = 0, denom2 = 0, g = 0;
+		int ndead = 0, m;
+		memset(a2, 0, p * sizeof(double));
+		memset(c2, 0, p * p * sizeof(double));
+		memset(du, 0, p * sizeof(double));
+		memset(dI, 0, p * p * sizeof(double));
+		while (person >= 0 && cd->time[person] == dtime) {
+			const double *xi = cd->x + (size_t)person * p;
+			double risk = exp(zb[person]) * cd->w[person];
+			if (cd->event[person] == 0) {
+				denom += risk;
+				for (j = 0; j < p; j++) {
+					a[j] += risk * xi[j];
+					for (k = 0; k < p; k++)
+						c[j * p + k] += risk * xi[j] * xi[k];
+				}
+			} else {
+				ndead++;
+				deadwt += cd->w[person];
+				denom2 += risk;
+				g = 1 - sminus[person] - gmean;
+				for (j = 0; j < p; j++) {
+					du[j] += cd->w[person] * xi[j];
+					a2[j] += risk * xi[j];
+					for (k = 0; k < p; k++)
+						c2[j * p + k] += risk * xi[j] * xi[k];
+				}
+			}
+			person--;
+		}
+		if (ndead == 0)
+			continue;
+		denom += denom2;
+		for (j = 0; j < p; j++) {
+			a[j] += a2[j];
+			for (k = 0; k < p; k++)
+				c[j * p + k] += c2[j * p + k];
+		}
+		if (!cd->efron || ndead == 1) {
+			for (j = 0; j < p; j++) {
+				double tj = a[j] / denom;
+				du[j] -= deadwt * tj;
+				for (k = 0; k < p; k++)
+					dI[j * p + k] += deadwt * (c[j * p + k] - tj * a[k]) / denom;
+			}
+		} else {
+			double wtave = deadwt / ndead;
+			for (m = 0; m < ndead; m++) {
+				double t = (double)m / ndead, d2 = denom - t * denom2;
+				for (j = 0; j < p; j++) {
+					double tj = (a[j] - t * a2[j]) / d2;
+					du[j] -= wtave * tj;
+					for (k = 0; k < p; k++)
+						dI[j * p + k] += wtave * ((c[j * p + k] - t * c2[j * p + k]) -
+						    tj * (a[k] - t * a2[k])) / d2;
+				}
+			}
+		}
+		for (j = 0; j < p; j++) {
+			U[p + j] += g * du[j];
+			for (k = 0; k < p; k++) {
+				I[j * q + k] += dI[j * p + k];
+				I[j * q + p + k] += g * dI[j * p + k];
+				I[(p + j) * q + k] += g * dI[j * p + k];
+				I[(p + j) * q + p + k] += g * g * dI[j * p + k];
+			}
+		}
+	}
+	out = churn_side_open(o->zph_file, &h);
+	churn_header(out, zc, 4);
+	for (k = 0; k <= ds->ncov; k++) {
+		/* term k (k == ncov: GLOBAL): columns 0..p-1 plus p + its own columns */
+		size_t lo = k < ds->ncov ? ds->cbase[k] : 0, hi = k < ds->ncov ? ds->cbase[k + 1] : p;
+		size_t m = p + (hi - lo), r, t2;
+		double *M = cx_xmalloc(m * m * sizeof(double)), *v = cx_xcalloc(m, sizeof(double));
+		double *v0 = cx_xcalloc(m, sizeof(double)), chisq = 0;
+		size_t *map = cx_xmalloc(m * sizeof(size_t));
+		for (r = 0; r < p; r++)
+			map[r] = r;
+		for (r = lo; r < hi; r++)
+			map[p + r - lo] = p + r;
+		for (r = 0; r < m; r++) {
+			v[r] = v0[r] = U[map[r]];
+			for (t2 = 0; t2 < m; t2++)
+				M[r * m + t2] = I[map[r] * q + map[t2]];
+		}
+		if (chol_solve(M, v, m) == 0)
+			for (r = 0; r < m; r++)
+				chisq += v[r] * v0[r];
+		else
+			chisq = NAN;
+		cx_csvout_str(out, k < ds->ncov ? o->cov[k] : "GLOBAL");
+		cx_csvout_double(out, chisq);
+		cx_csvout_llong(out, (long long)(hi - lo));
+		cx_csvout_double(out, gsl_cdf_chisq_Q(chisq, (double)(hi - lo)));
+		cx_csvout_endrow(out);
+		free(M); free(v); free(v0); free(map);
+	}
+	churn_side_close(out, h, o->zph_file);
+	free(U); free(I); free(a); free(a2); free(c); free(c2); free(du); free(dI);
+	free(sminus); free(zb);
+}
+
+/* ---- the mode ---- */
+
+static const double *sort_time;
+static int
+cmp_time(const void *a, const void *b)
+{
+	double x = sort_time[*(const size_t *)a], y = sort_time[*(const size_t *)b];
+
+	if (x != y)
+		return (x > y) - (x < y);
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static double
+chisq_p(double x, double df)
+{
+	return gsl_cdf_chisq_Q(x, df);
+}
+
+int
+mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
+{
+	static const char *cols[] = { "term", "estimate", "hazard_ratio", "std_error", "statistic",
+	    "p_value", "conf_low", "conf_high" };
+	struct design ds;
+	struct coxdata cd;
+	size_t n, p, i, j, *ord;
+	double *x, *tm, *w, *mean, sw = 0, nev = 0;
+	int *ev;
+	double *beta, *newbeta, *u, *u0, *imat, *var, *a, *a2, *c, *c2, *zb, *lp;
+	double loglik0, loglik, newlk = 0, sctest = 0, wald = 0, z;
+	int iter, halving = 0, converged = 0, niter = 0;
+	struct cx_csvout *out;
+
+	design_read(&ds, o, paths, npaths, 0);
+	n = ds.n;
+	p = ds.p;
+	/* sort by time ascending, centre covariates on their weighted means */
+	ord = cx_xmalloc(n * sizeof(size_t));
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	sort_time = ds.time;
+	qsort(ord, n, sizeof(size_t), cmp_time);
+	x = cx_xmalloc(n * p * sizeof(double));
+	tm = cx_xmalloc(n * sizeof(double));
+	w = cx_xmalloc(n * sizeof(double));
+	ev = cx_xmalloc(n * sizeof(int));
+	mean = cx_xcalloc(p, sizeof(double));
+	for (i = 0; i < n; i++) {
+		size_t r = ord[i];
+		memcpy(x + i * p, ds.x + r * p, p * sizeof(double));
+		tm[i] = ds.time[r];
+		w[i] = ds.w[r];
+		ev[i] = ds.event[r];
+		sw += w[i];
+		nev += ev[i] ? w[i] : 0;
+		for (j = 0; j < p; j++)
+			mean[j] += w[i] * x[i * p + j];
+	}
+	free(ds.x); ds.x = NULL;
+	free(ord);
+	for (j = 0; j < p; j++)
+		mean[j] /= sw;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < p; j++)
+			x[i * p + j] -= mean[j];
+	if (nev == 0)
+		cx_errx(CX_EXIT_DATA, "cox: no events in the data");
+	cd = (struct coxdata){ n, p, x, tm, w, ev, o->ties == TIES_EFRON };
+	beta = cx_xcalloc(p, sizeof(double));
+	newbeta = cx_xcalloc(p, sizeof(double));
+	u = cx_xmalloc(p * sizeof(double));
+	u0 = cx_xmalloc(p * sizeof(double));
+	imat = cx_xmalloc(p * p * sizeof(double));
+	var = cx_xcalloc(p * p, sizeof(double));
+	a = cx_xmalloc(p * sizeof(double));
+	a2 = cx_xmalloc(p * sizeof(double));
+	c = cx_xmalloc(p * p * sizeof(double));
+	c2 = cx_xmalloc(p * p * sizeof(double));
+	zb = cx_xmalloc(n * sizeof(double));
+	lp = cx_xmalloc(n * sizeof(double));
+
+	/* coxfit6: initial loglik, score test, first step */
+	loglik0 = loglik = cox_eval(&cd, beta, u, imat, a, a2, c, c2, zb);
+	memcpy(u0, u, p * sizeof(double));
+	if (chol_solve(imat, u, p) != 0)
+		cx_errx(CX_EXIT_NOCONV, "cox: the information matrix is singular at 0 "
+		    "(a covariate is constant or collinear)");
+	for (j = 0; j < p; j++) {
+		sctest += u0[j] * u[j];
+		newbeta[j] = beta[j] + u[j];
+	}
+	for (iter = 1; iter <= o->maxiter; iter++) {
+		int notfinite = 0;
+		niter = iter;
+		newlk = cox_eval(&cd, newbeta, u, imat, a, a2, c, c2, zb);
+		if (!isfinite(newlk))
+			notfinite = 1;
+		for (j = 0; j < p && !notfinite; j++)
+			if (!isfinite(u[j]))
+				notfinite = 1;
+		if (!notfinite && fabs(1 - loglik / newlk) <= 1e-9 && !halving) {
+			loglik = newlk;
+			memcpy(beta, newbeta, p * sizeof(double));
+			converged = 1;
+			break;
+		}
+		if (iter == o->maxiter)
+			break;
+		if (notfinite || newlk < loglik) {
+			halving = 1;
+			for (j = 0; j < p; j++)
+				newbeta[j] = (newbeta[j] + beta[j]) / 2;
+		} else {
+			halving = 0;
+			loglik = newlk;
+			if (chol_solve(imat, u, p) != 0)
+				break;
+			for (j = 0; j < p; j++) {
+				beta[j] = newbeta[j];
+				newbeta[j] = newbeta[j] + u[j];
+			}
+		}
+	}
+	if (!converged)
+		cx_errx(CX_EXIT_NOCONV, "cox: did not converge in %d iterations (log-likelihood %.10g); "
+		    "a coefficient may be infinite", o->maxiter, newlk);
+	if (chol_invert(imat, var, p) != 0)
+		cx_errx(CX_EXIT_NOCONV, "cox: the information matrix is singular at the estimate");
+	/* coxph's "coefficient may be infinite" check */
+	for (j = 0; j < p; j++) {
+		double s = 0;
+		for (i = 0; i < p; i++)
+			s += u[i] * var[i * p + j];
+		if (fabs(s) > 1e-9 && fabs(s) > sqrt(1e-9) * fabs(beta[j]))
+			cx_errx(CX_EXIT_NOCONV, "cox: the log-likelihood converged before %s did: its "
+			    "coefficient is infinite (the covariate separates the event times)", ds.term[j]);
+	}
+	for (j = 0; j < p; j++)
+		for (i = 0; i < p; i++)
+			wald += beta[j] * imat[j * p + i] * beta[i];
+	/* wald uses solve(var, beta) = imat beta */
+
+	z = gsl_cdf_ugaussian_Pinv(1 - (1 - o->conf) / 2);
+	out = churn_out();
+	churn_header(out, cols, 8);
+	for (j = 0; j < p; j++) {
+		double se = sqrt(var[j * p + j]), st = beta[j] / se;
+		cx_csvout_str(out, ds.term[j]);
+		cx_csvout_double(out, beta[j]);
+		cx_csvout_double(out, exp(beta[j]));
+		cx_csvout_double(out, se);
+		cx_csvout_double(out, st);
+		cx_csvout_double(out, 2 * gsl_cdf_ugaussian_Q(fabs(st)));
+		cx_csvout_double(out, exp(beta[j] - z * se));
+		cx_csvout_double(out, exp(beta[j] + z * se));
+		cx_csvout_endrow(out);
+	}
+	for (i = 0; i < n; i++) {
+		double s = 0;
+		for (j = 0; j < p; j++)
+			s += x[i * p + j] * beta[j];
+		lp[i] = s;
+	}
+	if (o->summary_file) {
+		static const char *sc[] = { "n", "events", "ties", "log_lik_null", "log_lik", "lr_chisq",
+		    "lr_p_value", "wald_chisq", "wald_p_value", "score_chisq", "score_p_value", "df",
+		    "concordance", "concordance_se", "converged", "iterations", "dropped" };
+		double cidx, cse;
+		void *h;
+		struct cx_csvout *s = churn_side_open(o->summary_file, &h);
+		concordance(&cd, lp, &cidx, &cse);
+		churn_header(s, sc, sizeof(sc) / sizeof(sc[0]));
+		cx_csvout_llong(s, (long long)n);
+		cx_csvout_double(s, nev);
+		cx_csvout_str(s, o->ties == TIES_EFRON ? "efron" : "breslow");
+		cx_csvout_double(s, loglik0);
+		cx_csvout_double(s, loglik);
+		cx_csvout_double(s, 2 * (loglik - loglik0));
+		cx_csvout_double(s, chisq_p(2 * (loglik - loglik0), (double)p));
+		cx_csvout_double(s, wald);
+		cx_csvout_double(s, chisq_p(wald, (double)p));
+		cx_csvout_double(s, sctest);
+		cx_csvout_double(s, chisq_p(sctest, (double)p));
+		cx_csvout_llong(s, (long long)p);
+		cx_csvout_double(s, cidx);
+		cx_csvout_double(s, cse);
+		cx_csvout_str(s, "yes");
+		cx_csvout_llong(s, niter);
+		cx_csvout_llong(s, (long long)ds.ndropped);
+		cx_csvout_endrow(s);
+		churn_side_close(s, h, o->summary_file);
+	}
+	if (o->model_file) {
+		/* baseline cumulative hazard at the means (survfit.coxph, as basehaz(centered = TRUE)) */
+		static const char *mc[] = { "kind", "name", "time", "value" };
+		void *h;
+		struct cx_csvout *s = churn_side_open(o->model_file, &h);
+		double denom = 0, cum = 0, shift = 0;
+		long e2, s2;
+		/* survival 3.x centres factor dummies at 0 (the reference level), others at the mean */
+		size_t kk;
+		for (kk = 0; kk < ds.ncov; kk++)
+			if (strcmp(ds.term[ds.cbase[kk]], o->cov[kk]) != 0)
+				for (j = ds.cbase[kk]; j < ds.cbase[kk + 1]; j++) {
+					shift += mean[j] * beta[j];
+					mean[j] = 0;
+				}
+		size_t nt = 0;
+		double *ht = cx_xmalloc(n * sizeof(double)), *hv = cx_xmalloc(n * sizeof(double));
+		for (e2 = (long)n - 1; e2 >= 0; ) {
+			double dw = 0, d2 = 0, inc = 0;
+			int nd = 0;
+			s2 = e2;
+			while (s2 > 0 && tm[s2 - 1] == tm[e2])
+				s2--;
+			for (i = (size_t)s2; i <= (size_t)e2; i++) {
+				double r = w[i] * exp(lp[i] + shift);
+				denom += r;
+				if (ev[i]) {
+					nd++;
+					dw += w[i];
+					d2 += r;
+				}
+			}
+			if (nd > 0) {
+				if (o->ties == TIES_EFRON) {
+					int m;
+					for (m = 0; m < nd; m++)
+						inc += (dw / nd) / (denom - (double)m / nd * d2);
+				} else {
+					inc = dw / denom;
+				}
+			}
+			ht[nt] = tm[e2];
+			hv[nt] = inc;
+			nt++;
+			e2 = s2 - 1;
+		}
+		churn_header(s, mc, 4);
+		cx_csvout_str(s, "meta"); cx_csvout_str(s, "model"); cx_csvout_empty(s);
+		cx_csvout_str(s, "cox"); cx_csvout_endrow(s);
+		cx_csvout_str(s, "meta"); cx_csvout_str(s, "ties"); cx_csvout_empty(s);
+		cx_csvout_str(s, o->ties == TIES_EFRON ? "efron" : "breslow"); cx_csvout_endrow(s);
+		for (j = 0; j < p; j++) {
+			cx_csvout_str(s, "coef"); cx_csvout_str(s, ds.term[j]); cx_csvout_empty(s);
+			cx_csvout_double(s, beta[j]); cx_csvout_endrow(s);
+		}
+		for (j = 0; j < p; j++) {
+			cx_csvout_str(s, "mean"); cx_csvout_str(s, ds.term[j]); cx_csvout_empty(s);
+			cx_csvout_double(s, mean[j]); cx_csvout_endrow(s);
+		}
+		for (i = nt; i-- > 0; ) {
+			cum += hv[i];
+			cx_csvout_str(s, "basehaz"); cx_csvout_empty(s);
+			cx_csvout_double(s, ht[i]); cx_csvout_double(s, cum); cx_csvout_endrow(s);
+		}
+		churn_side_close(s, h, o->model_file);
+		free(ht);
+		free(hv);
+	}
+	if (o->zph_file)
+		cox_zph(o, &cd, beta, &ds);
+	free(x); free(tm); free(w); free(ev); free(mean);
+	free(beta); free(newbeta); free(u); free(u0); free(imat); free(var);
+	free(a); free(a2); free(c); free(c2); free(zb); free(lp);
+	design_free(&ds);
+	return CX_EXIT_OK;
+}
