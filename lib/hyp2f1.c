@@ -10,7 +10,7 @@
 
 #include "hyp2f1.h"
 
-#define MAXTERMS	20000000L
+#define MAXTERMS	2000000L
 
 static int
 neg_int(double c)
@@ -71,8 +71,16 @@ log_unit(double a, double b, double c, double z, double *logv, int *sign)
 		*sign = r.val > 0 ? 1 : -1;
 		return 0;
 	}
-	if (cx_hyp2f1_series(a, b, c, z, MAXTERMS, &s) != 0 || isnan((double)logl(fabsl(s))))
+	if (cx_hyp2f1_series(a, b, c, z, MAXTERMS, &s) != 0 || isnan((double)logl(fabsl(s)))) {
+		/* Near z = 1 the series is hopeless while GSL's reflection is fine
+		 * but reports a meaningless error bound: take its value then. */
+		if (st == GSL_SUCCESS && isfinite(r.val) && r.val != 0) {
+			*logv = log(fabs(r.val));
+			*sign = r.val > 0 ? 1 : -1;
+			return 0;
+		}
 		return -1;
+	}
 	if (s == 0) {
 		*logv = -HUGE_VAL;
 		*sign = 0;

@@ -316,7 +316,8 @@ cx_optim_result_fini(struct cx_optim_result *r)
  * steps reach the optimum to rounding.  A step is kept only if it raises LL
  * (to rounding) and shrinks the gradient. */
 static void
-polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vector *g, double *f)
+polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vector *g, double *f,
+    double tol)
 {
 	size_t n = p->npar, i, j;
 	gsl_matrix *m = gsl_matrix_alloc(n, n);
@@ -328,8 +329,11 @@ polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vecto
 
 	if (!m || !step || !xn || !gn || !perm || !h || !par)
 		goto out;
-	for (it = 0; it < 4; it++) {
+	for (it = 0; it < 3; it++) {
 		double fn;
+
+		if (gmax(g) <= 1e-6 * tol)
+			break;	/* already at the optimum to rounding */
 
 		for (i = 0; i < n; i++)
 			par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
@@ -454,7 +458,7 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 		double f = negll_grad_u(&c, x->data, g->data);
 
 		if (r->converged)
-			polish(p, &c, x, g, &f);
+			polish(p, &c, x, g, &f, tol);
 		for (i = 0; i < n; i++)
 			r->par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
 		r->loglik = -f;

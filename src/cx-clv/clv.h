@@ -1,0 +1,162 @@
+/*
+ * cx-clv: buy-till-you-die models (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB) and the
+ * Gamma-Gamma spend model.  Declarations shared by the files of the tool.
+ */
+#ifndef CLV_H
+#define CLV_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csvin.h"
+#include "csvout.h"
+#include "outfile.h"
+
+#define CLV_MAXPAR	4
+#define CLV_MAXRENAME	32
+
+/* Customers compressed to unique patterns with weights. */
+struct clv_data {
+	size_t	 n, cap;
+	double	*x, *tx, *T, *w;	/* for BG/BB: T holds n (opportunities) */
+	double	*z;			/* mean spend (Gamma-Gamma), else NULL */
+	double	 nobs;			/* sum of weights */
+	size_t	 nx;			/* distinct x values and their weights */
+	double	*xv, *xw;
+	size_t	*xi;			/* pattern -> index into xv */
+	double	*scratch;		/* nx * 8 doubles for per-x terms */
+};
+
+struct clv_model {
+	const char	*name;		/* "bgnbd" */
+	const char	*title;		/* "BG/NBD (Fader, Hardie and Lee 2005)" */
+	int		 discrete;	/* BG/BB: x, t_x, n */
+	int		 spend;		/* Gamma-Gamma: x, mean_spend */
+	size_t		 npar;
+	const char	*term[CLV_MAXPAR];
+	double		 start[CLV_MAXPAR];
+	double		(*loglik)(const double *par, const struct clv_data *);
+	double		(*loglik_grad)(const double *par, const struct clv_data *, double *g);
+	/* per customer, natural parameters; t = horizon in model units */
+	double		(*palive)(const double *par, double x, double tx, double T);
+	double		(*condexp)(const double *par, double x, double tx, double T, double t);
+	double		(*ppurchase)(const double *par, double x, double tx, double T, double t);
+};
+
+extern const struct clv_model clv_bgnbd, clv_mbgnbd, clv_pnbd, clv_bgbb, clv_ggamma;
+const struct clv_model *clv_model_find(const char *name);	/* NULL if unknown */
+double	clv_gg_expected(const double *par, double x, double zbar);	/* E[Z | x, zbar] */
+
+/* A fitted model file read back. */
+struct clv_fitted {
+	const struct clv_model	*tx;		/* transaction model */
+	double			 txpar[CLV_MAXPAR];
+	int			 has_spend;
+	double			 gg[3];
+};
+
+/* Options shared by the modes. */
+struct clv_opts {
+	const char	*out;
+	int		 delim;
+	int		 quiet;
+	struct cx_rename rename[CLV_MAXRENAME];
+	size_t		 nrename;
+	const char	*rejects;
+	/* summary / validate */
+	double		 unit;		/* days per time unit */
+	const char	*unit_name;
+	int		 has_cal_end, has_hold_end;
+	int32_t		 cal_end, hold_end;
+	const char	*time_format;
+	int		 partial;
+	/* fit */
+	const struct clv_model *model;
+	int		 spend;
+	const char	*glance;
+	int		 max_iter;
+	double		 level;
+	/* score / validate */
+	const char	*model_file;
+	double		 horizon;
+	double		 discount;
+	double		 margin;
+	const char	*tracking;
+	const char	*plot;
+	int		 max_x;
+	/* simulate */
+	long		 ncust;
+	unsigned long	 seed;
+	const char	*params;
+	const char	*spend_params;
+	double		 T, cohort, holdout;
+};
+
+/* Neumaier-compensated sum: likelihoods over a million patterns stay exact
+ * enough for the line search (a plain sum loses ~1e-7 at LL ~ 1e6). */
+struct clv_ksum {
+	double	s, c;
+};
+static inline void
+clv_ksum_add(struct clv_ksum *k, double v)
+{
+	double t = k->s + v;
+
+	if (fabs(k->s) >= fabs(v))
+		k->c += (k->s - t) + v;
+	else
+		k->c += (v - t) + k->s;
+	k->s = t;
+}
+static inline double
+clv_ksum_value(const struct clv_ksum *k)
+{
+	return k->s + k->c;
+}
+
+/* Shared helpers (io.c). */
+struct cx_csvin	*clv_open_input(const struct clv_opts *, char **paths, size_t npaths);
+int		 clv_need_column(struct cx_csvin *, const char *name, int required);
+int		 clv_field_double(struct cx_csvin *, const struct cx_record *, int col,
+		    double *v, int allow_empty);
+void		 clv_input_fail(struct cx_csvin *, int rc);
+struct cx_csvout *clv_output_open(struct cx_outfile *, const char *path);
+void		 clv_output_close(struct cx_outfile *, struct cx_csvout *, const char *path);
+void		 clv_read_model(const char *path, struct clv_fitted *);
+int		 clv_parse_params(const char *text, const struct clv_model *, double *par);
+void		 clv_data_add(struct clv_data *, double x, double tx, double T, double z, double w);
+void		 clv_data_finish(struct clv_data *);
+void		 clv_data_free(struct clv_data *);
+double		 clv_log1pexp(double);
+double		 clv_expm1_ratio(double k, double L);	/* -expm1(k L) / k, -L at k = 0 */
+
+/* Per-customer summary (summary.c), also used by validate. */
+struct clv_cust {
+	int32_t		 first;		/* first purchase day */
+	uint32_t	 n, cap;	/* distinct days held */
+	int32_t		*day;
+	double		*amt;		/* summed amount per day (NaN when none present) */
+};
+struct clv_summary {
+	struct cx_hashmap *map;		/* customer_id -> struct clv_cust */
+	int32_t		 min_day, max_day;
+	unsigned long	 rows;
+};
+int	clv_summary_read(const struct clv_opts *, char **paths, size_t npaths,
+	    struct clv_summary *);
+void	clv_summary_free(struct clv_summary *);
+/* Calibration statistics of one customer (days sorted). */
+void	clv_cust_stats(const struct clv_cust *, int32_t cal_end, double unit,
+	    double *x, double *tx, double *T, double *mean_spend);
+
+/* The modes, each returns an exit status. */
+int	clv_summary(const struct clv_opts *, char **, size_t);
+int	clv_merge(const struct clv_opts *, char **, size_t);
+int	clv_fit(const struct clv_opts *, char **, size_t);
+int	clv_score(const struct clv_opts *, char **, size_t);
+int	clv_validate(const struct clv_opts *, char **, size_t);
+int	clv_simulate(const struct clv_opts *, char **, size_t);
+
+#endif /* CLV_H */

@@ -1,0 +1,203 @@
+/*
+ * cx-clv fit: maximum likelihood for one transaction model (and, with --spend,
+ * the Gamma-Gamma model) from a customer summary.  Customers are compressed to
+ * unique (x, t_x, T) patterns with counts before the optimiser sees them.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clv.h"
+#include "cxerr.h"
+#include "optim.h"
+
+struct fitctx {
+	const struct clv_model	*m;
+	const struct clv_data	*d;
+};
+
+static double
+f_ll(const double *par, void *arg)
+{
+	struct fitctx *c = arg;
+
+	return c->m->loglik(par, c->d);
+}
+
+static double
+f_llg(const double *par, double *g, void *arg)
+{
+	struct fitctx *c = arg;
+
+	return c->m->loglik_grad(par, c->d, g);
+}
+
+/* Read the summary: x, t_x, T (or n), optional weight and mean_spend. */
+static void
+read_summary(const struct clv_opts *o, char **paths, size_t npaths,
+    const struct clv_model *m, struct clv_data *tx, struct clv_data *sp)
+{
+	struct cx_csvin *in = clv_open_input(o, paths, npaths);
+	struct cx_record rec;
+	const char *tname = m->discrete ? "n" : "T";
+	int cx = clv_need_column(in, "x", 1), ctx = clv_need_column(in, "t_x", 1);
+	int cT = clv_need_column(in, tname, 1), cw = clv_need_column(in, "weight", 0);
+	int cz = sp ? clv_need_column(in, "mean_spend", 1) : -1;
+	unsigned long skipped = 0;
+	int rc;
+
+	while ((rc = cx_csvin_next(in, &rec)) == 1) {
+		double x, t, T, w = 1, z = NAN;
+
+		if (rec.nfield != cx_csvin_ncols(in))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, expected %zu",
+			    cx_csvin_path(in), rec.line, rec.nfield, cx_csvin_ncols(in));
+		clv_field_double(in, &rec, cx, &x, 0);
+		clv_field_double(in, &rec, ctx, &t, 0);
+		clv_field_double(in, &rec, cT, &T, 0);
+		if (cw >= 0)
+			clv_field_double(in, &rec, cw, &w, 0);
+		if (x < 0 || x != floor(x) || x > 1e7)
+			cx_errx(CX_EXIT_DATA, "%s:%lu: x: \"%s\" is not a count",
+			    cx_csvin_path(in), rec.line, rec.field[cx]);
+		if (!(T > 0) || (m->discrete && T != floor(T)))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: %s: \"%s\" is not a positive %s",
+			    cx_csvin_path(in), rec.line, tname, rec.field[cT],
+			    m->discrete ? "whole number" : "number");
+		if (t < 0 || t > T || (x == 0 && t != 0) || (m->discrete && (t != floor(t) || t < x)))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: t_x: \"%s\" is not a recency for x = %s, %s = %s",
+			    cx_csvin_path(in), rec.line, rec.field[ctx], rec.field[cx], tname, rec.field[cT]);
+		if (m->discrete && T > 4000)
+			cx_errx(CX_EXIT_DATA, "%s:%lu: n: \"%s\" opportunities is more than 4000",
+			    cx_csvin_path(in), rec.line, rec.field[cT]);
+		if (!(w >= 0))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: weight: \"%s\" is negative",
+			    cx_csvin_path(in), rec.line, rec.field[cw]);
+		if (w == 0)
+			continue;
+		clv_data_add(tx, x, t, T, NAN, w);
+		if (sp && x > 0) {
+			if (clv_field_double(in, &rec, cz, &z, 1) && z > 0)
+				clv_data_add(sp, x, 0, 0, z, w);
+			else
+				skipped++;
+		}
+	}
+	if (rc < 0)
+		clv_input_fail(in, rc);
+	if (skipped && !o->quiet)
+		cx_warnx("gamma-gamma: %lu customers with x > 0 and no positive mean_spend left out",
+		    skipped);
+	cx_csvin_free(in);
+	clv_data_finish(tx);
+	if (sp)
+		clv_data_finish(sp);
+}
+
+struct fitted {
+	const struct clv_model	*m;
+	struct cx_optim_result	 r;
+	double			 nobs;
+	size_t			 npat;
+};
+
+static void
+run(const struct clv_opts *o, const struct clv_model *m, const struct clv_data *d,
+    struct fitted *f)
+{
+	static const int pos[CLV_MAXPAR] = { CX_OPTIM_POSITIVE, CX_OPTIM_POSITIVE,
+		CX_OPTIM_POSITIVE, CX_OPTIM_POSITIVE };
+	struct fitctx c = { m, d };
+	struct cx_optim_problem pb = { m->npar, pos, f_ll, m->loglik_grad ? f_llg : NULL, &c };
+	struct cx_optim_opts oo = { o->max_iter, 0, 0, o->level };
+	int rc;
+
+	if (d->nobs == 0)
+		cx_errx(CX_EXIT_DATA, "%s: no customers to fit", m->name);
+	f->m = m;
+	f->nobs = d->nobs;
+	f->npat = d->n;
+	rc = cx_optim_mle(&pb, m->start, &oo, &f->r);
+	if (rc == CX_ENOMEM)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if (rc != 0)
+		cx_errx(CX_EXIT_NOCONV, "%s: %s", m->name, f->r.msg);
+	if (!f->r.converged)
+		cx_errx(CX_EXIT_NOCONV, "%s: did not converge: %s", m->name, f->r.msg);
+	if (!f->r.hessian_ok)
+		cx_errx(CX_EXIT_NOCONV, "%s: no interior maximum (the data do not identify the model): %s",
+		    m->name, f->r.msg);
+}
+
+static void
+write_terms(struct cx_csvout *w, const struct fitted *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->m->npar; i++) {
+		cx_csvout_str(w, f->m->term[i]);
+		cx_csvout_double(w, f->r.par[i]);
+		cx_csvout_double(w, f->r.se[i]);
+		cx_csvout_double(w, f->r.conf_low[i]);
+		cx_csvout_double(w, f->r.conf_high[i]);
+		cx_csvout_str(w, f->m->name);
+		cx_csvout_endrow(w);
+	}
+}
+
+static void
+write_glance(struct cx_csvout *w, const struct fitted *f)
+{
+	double k = (double)f->m->npar;
+
+	cx_csvout_str(w, f->m->name);
+	cx_csvout_double(w, f->nobs);
+	cx_csvout_llong(w, (long long)f->npat);
+	cx_csvout_double(w, f->r.loglik);
+	cx_csvout_double(w, 2 * k - 2 * f->r.loglik);
+	cx_csvout_double(w, k * log(f->nobs) - 2 * f->r.loglik);
+	cx_csvout_llong(w, f->r.iterations);
+	cx_csvout_llong(w, f->r.converged);
+	cx_csvout_endrow(w);
+}
+
+int
+clv_fit(const struct clv_opts *o, char **paths, size_t npaths)
+{
+	static const char *const head[] = { "term", "estimate", "std_error",
+		"conf_low", "conf_high", "model" };
+	static const char *const ghead[] = { "model", "n", "patterns", "log_lik",
+		"aic", "bic", "iterations", "converged" };
+	struct clv_data tx = { 0 }, sp = { 0 };
+	struct fitted ft = { 0 }, fs = { 0 };
+	struct cx_outfile of, og;
+	struct cx_csvout *w;
+
+	read_summary(o, paths, npaths, o->model, &tx, o->spend ? &sp : NULL);
+	run(o, o->model, &tx, &ft);
+	if (o->spend)
+		run(o, &clv_ggamma, &sp, &fs);
+	if (o->glance) {
+		struct cx_csvout *g = clv_output_open(&og, o->glance);
+
+		cx_csvout_row(g, ghead, 8);
+		write_glance(g, &ft);
+		if (o->spend)
+			write_glance(g, &fs);
+		clv_output_close(&og, g, o->glance);
+	}
+	w = clv_output_open(&of, o->out);
+	cx_csvout_row(w, head, 6);
+	write_terms(w, &ft);
+	if (o->spend)
+		write_terms(w, &fs);
+	clv_output_close(&of, w, o->out);
+	if (!o->quiet)
+		cx_warnx("%s: %.17g customers in %zu patterns, log-likelihood %.6f, %d iterations",
+		    ft.m->name, ft.nobs, ft.npat, ft.r.loglik, ft.r.iterations);
+	cx_optim_result_fini(&ft.r);
+	cx_optim_result_fini(&fs.r);
+	clv_data_free(&tx);
+	clv_data_free(&sp);
+	return CX_EXIT_OK;
+}

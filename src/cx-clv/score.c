@@ -1,0 +1,102 @@
+/*
+ * cx-clv score: per customer P(alive), expected transactions and the
+ * probability of at least one purchase in --horizon periods, expected mean
+ * spend (Gamma-Gamma) and CLV = margin x spend x discounted expected
+ * transactions.  Streams: one input row, one output row.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "clv.h"
+#include "cxerr.h"
+
+/* Expected transactions in (T, T+H], each period's increment discounted by
+ * (1+d)^-k; without a discount this is condexp(H). */
+static double
+discounted(const struct clv_fitted *f, double x, double tx, double T, double H, double d)
+{
+	double prev = 0, sum = 0, k;
+
+	if (d == 0)
+		return f->tx->condexp(f->txpar, x, tx, T, H);
+	for (k = 1; k - 1 < H; k++) {
+		double t = k < H ? k : H;
+		double e = f->tx->condexp(f->txpar, x, tx, T, t);
+
+		sum += (e - prev) / pow(1 + d, k);
+		prev = e;
+	}
+	return sum;
+}
+
+int
+clv_score(const struct clv_opts *o, char **paths, size_t npaths)
+{
+	static const char *const head[] = { "customer_id", "p_alive", "expected_transactions",
+		"p_purchase", "expected_spend", "clv" };
+	struct clv_fitted f;
+	struct cx_csvin *in;
+	struct cx_record rec;
+	struct cx_outfile of;
+	struct cx_csvout *w;
+	int cid, cx, ctx, cT, cz = -1, rc;
+	unsigned long rows = 0;
+	double H = o->horizon;
+
+	clv_read_model(o->model_file, &f);
+	if (f.tx->discrete && H != floor(H))
+		cx_errx(CX_EXIT_USAGE, "--horizon: \"%g\" must be a whole number of opportunities for bgbb", H);
+	in = clv_open_input(o, paths, npaths);
+	cid = clv_need_column(in, "customer_id", 1);
+	cx = clv_need_column(in, "x", 1);
+	ctx = clv_need_column(in, "t_x", 1);
+	cT = clv_need_column(in, f.tx->discrete ? "n" : "T", 1);
+	if (f.has_spend)
+		cz = clv_need_column(in, "mean_spend", 1);
+	w = clv_output_open(&of, o->out);
+	cx_csvout_row(w, head, 6);
+	while ((rc = cx_csvin_next(in, &rec)) == 1) {
+		double x, tx, T, z = NAN, pa, e, spend = NAN;
+
+		if (rec.nfield != cx_csvin_ncols(in))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, expected %zu",
+			    cx_csvin_path(in), rec.line, rec.nfield, cx_csvin_ncols(in));
+		clv_field_double(in, &rec, cx, &x, 0);
+		clv_field_double(in, &rec, ctx, &tx, 0);
+		clv_field_double(in, &rec, cT, &T, 0);
+		if (x < 0 || x != floor(x))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: x: \"%s\" is not a count",
+			    cx_csvin_path(in), rec.line, rec.field[cx]);
+		if (T < 0 || tx < 0 || tx > T || (x == 0 && tx != 0))
+			cx_errx(CX_EXIT_DATA, "%s:%lu: t_x: \"%s\" is not a recency for x = %s, T = %s",
+			    cx_csvin_path(in), rec.line, rec.field[ctx], rec.field[cx], rec.field[cT]);
+		pa = f.tx->palive(f.txpar, x, tx, T);
+		e = f.tx->condexp(f.txpar, x, tx, T, H);
+		cx_csvout_field(w, rec.field[cid], rec.len[cid]);
+		cx_csvout_double(w, pa);
+		cx_csvout_double(w, e);
+		if (f.tx->ppurchase)
+			cx_csvout_double(w, f.tx->ppurchase(f.txpar, x, tx, T, H));
+		else
+			cx_csvout_empty(w);
+		if (f.has_spend) {
+			if (x > 0 && clv_field_double(in, &rec, cz, &z, 1) == 0)
+				z = NAN;
+			spend = clv_gg_expected(f.gg, x, z > 0 ? z : NAN);
+			cx_csvout_double(w, spend);
+			cx_csvout_double(w, o->margin * spend * discounted(&f, x, tx, T, H, o->discount));
+		} else {
+			cx_csvout_empty(w);
+			cx_csvout_empty(w);
+		}
+		cx_csvout_endrow(w);
+		rows++;
+	}
+	if (rc < 0)
+		clv_input_fail(in, rc);
+	cx_csvin_free(in);
+	clv_output_close(&of, w, o->out);
+	if (!o->quiet)
+		cx_warnx("scored %lu customers with %s", rows, f.tx->name);
+	return CX_EXIT_OK;
+}
