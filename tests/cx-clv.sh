@@ -5,7 +5,7 @@
 T=cx-clv
 . "$(dirname "$0")/lib.sh"
 D=testdata/cx-clv
-CD=$SHARED/data/clv
+CD=testdata/cx-clv/data
 CMP="awk -f tests/cx-clv-numcmp.awk"
 SUM="$CD/cdnow_customers_summary_with_transactions.csv"
 PUB="$CD/cdnow_customers_summary.csv"
@@ -92,7 +92,7 @@ tcase gg-spend 0 "printf 'customer_id,x,t_x,T,mean_spend\na,1,1,10,11.77\nb,2,2,
 tcase summary-published 0 "awk -F, 'NR > 1 { printf \"%d,%d,%.2f,%.2f\\n\", \$1, \$2, \$3 + 1e-9, \$4 + 1e-9 }' $TMPD/sum.csv > $TMPD/a && tr -d '\\r' < $PUB | awk -F, 'NR > 1 { printf \"%d,%d,%.2f,%.2f\\n\", \$1, \$2, \$3, \$4 }' | cmp - $TMPD/a"
 tcase summary-published-spend 0 "awk -F, 'NR > 1 { printf \"%d,%d,%.2f,%.2f,%.2f\\n\", \$1, \$2, \$3 + 1e-9, \$4 + 1e-9, \$5 + 1e-9 }' $TMPD/sum.csv > $TMPD/a && tr -d '\\r' < $SUM | awk -F, 'NR > 1 { printf \"%d,%d,%.2f,%.2f,%.2f\\n\", \$1, \$2, \$3, \$4, \$5 }' | cmp - $TMPD/a"
 # the master file (all 23,570 customers) gives the same rows for the sample's customers
-tcase summary-master 0 "cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CD/CDNOW_master.txt | cx-clv summary -q --calibration-end 1997-09-30 > $TMPD/m.csv && awk '{ print \$1 \",\" \$2 }' $CD/CDNOW_sample.txt | sort -u > $TMPD/ids && awk -F, 'NR == FNR { id[\$1] = \$2 + 0; next } FNR > 1 && (\$1 in id) { printf \"%d,%d,%.2f,%.2f\\n\", id[\$1], \$2, \$3 + 1e-9, \$4 + 1e-9 }' $TMPD/ids $TMPD/m.csv | sort -t, -k1,1n > $TMPD/a && tr -d '\\r' < $PUB | awk -F, 'NR > 1 { printf \"%d,%d,%.2f,%.2f\\n\", \$1, \$2, \$3, \$4 }' | cmp - $TMPD/a"
+tcase summary-master 0 "cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value testdata/cdnow/CDNOW_master.txt.gz | cx-clv summary -q --calibration-end 1997-09-30 > $TMPD/m.csv && awk '{ print \$1 \",\" \$2 }' $CD/CDNOW_sample.txt | sort -u > $TMPD/ids && awk -F, 'NR == FNR { id[\$1] = \$2 + 0; next } FNR > 1 && (\$1 in id) { printf \"%d,%d,%.2f,%.2f\\n\", id[\$1], \$2, \$3 + 1e-9, \$4 + 1e-9 }' $TMPD/ids $TMPD/m.csv | sort -t, -k1,1n > $TMPD/a && tr -d '\\r' < $PUB | awk -F, 'NR > 1 { printf \"%d,%d,%.2f,%.2f\\n\", \$1, \$2, \$3, \$4 }' | cmp - $TMPD/a"
 tcase summary-orders 0 "cx-clv summary --calibration-end 2026-03-31 $D/orders.csv"
 tcase summary-no-calibration 0 "cx-clv summary -q $D/orders.csv"
 tcase summary-day 0 "cx-clv summary -q --unit day --calibration-end 2026-03-31 --holdout-end 2026-06-30 $D/orders.csv"

@@ -8,7 +8,8 @@
 #      2F1(a,b;c;z) = G(c)/(G(b)G(c-b)) int_0^1 t^(b-1) (1-t)^(c-b-1) (1-zt)^-a dt
 #    with integrate(), not a series;
 #  - fits use optim(method = "BFGS") on log parameters with tight tolerances.
-# Run from the repository root:  Rscript tests/oracles/cx-clv/oracle.R
+# Run from the repository root:  Rscript tests/oracles/cx-clv/oracle.R [DATA_DIR]  (default ../shared/data/clv;
+#   testdata/cx-clv/data holds the same files)
 # Writes testdata/cx-clv/r-*.csv (checked in; tests never run R).
 args <- commandArgs(TRUE)
 data <- if (length(args)) args[1] else "../shared/data/clv"
