@@ -242,11 +242,11 @@ cx_optim_hessian(const struct cx_optim_problem *p, const double *par, double *h)
 
 /* Covariance on the natural scale from the Hessian of LL in u. */
 static void
-standard_errors(const struct cx_optim_problem *p, struct cx_optim_result *r, double z)
+standard_errors(const struct cx_optim_problem *p, struct cx_optim_result *r, double z,
+    double *h, int have_h)
 {
 	size_t n = p->npar, i, j;
 	gsl_matrix *m = gsl_matrix_alloc(n, n);
-	double *h = malloc(n * n * sizeof *h);
 	gsl_error_handler_t *old;
 	int st;
 
@@ -255,7 +255,7 @@ standard_errors(const struct cx_optim_problem *p, struct cx_optim_result *r, dou
 	for (i = 0; i < n * n; i++)
 		r->cov[i] = NAN;
 	r->hessian_ok = 0;
-	if (m == NULL || h == NULL || cx_optim_hessian(p, r->par, h) != 0) {
+	if (m == NULL || h == NULL || (!have_h && cx_optim_hessian(p, r->par, h) != 0)) {
 		if (r->msg[0] == 0) snprintf(r->msg, sizeof r->msg, "out of memory for the Hessian");
 		goto out;
 	}
@@ -294,7 +294,6 @@ standard_errors(const struct cx_optim_problem *p, struct cx_optim_result *r, dou
 		r->conf_high[i] = cx_optim_to_natural(s, u + z * su);
 	}
 out:
-	free(h);
 	if (m)
 		gsl_matrix_free(m);
 }
@@ -310,35 +309,38 @@ cx_optim_result_fini(struct cx_optim_result *r)
 	r->par = r->se = r->conf_low = r->conf_high = r->cov = NULL;
 }
 
-/* Newton steps with the finite-difference Hessian from the BFGS end point:
+/* Newton steps with the finite-difference Hessian from the BFGS end point
+ * (only after convergence; otherwise just the Hessian at the end point):
  * BFGS stops once the gradient test passes, which leaves flat directions
  * (Pareto/NBD beta) a few units off in the fourth digit; two or three Newton
  * steps reach the optimum to rounding.  A step is kept only if it raises LL
  * (to rounding) and shrinks the gradient. */
-static void
+static int
 polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vector *g, double *f,
-    double tol)
+    double tol, int newton, double *h)
 {
 	size_t n = p->npar, i, j;
 	gsl_matrix *m = gsl_matrix_alloc(n, n);
 	gsl_vector *step = gsl_vector_alloc(n), *xn = gsl_vector_alloc(n), *gn = gsl_vector_alloc(n);
 	gsl_permutation *perm = gsl_permutation_alloc(n);
-	double *h = malloc(n * n * sizeof *h), *par = malloc(n * sizeof *par);
+	double *par = malloc(n * sizeof *par);
 	gsl_error_handler_t *old = gsl_set_error_handler_off();
-	int it, sg;
+	int it, sg, ok = 0;
 
-	if (!m || !step || !xn || !gn || !perm || !h || !par)
+	if (!m || !step || !xn || !gn || !perm || !par)
 		goto out;
-	for (it = 0; it < 3; it++) {
+	for (it = 0; it < 4; it++) {
 		double fn;
 
-		if (gmax(g) <= 1e-6 * tol)
-			break;	/* already at the optimum to rounding */
-
+		/* the Hessian at the current point: for the Newton step and, at
+		 * the end, for the standard errors */
 		for (i = 0; i < n; i++)
 			par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
 		if (cx_optim_hessian(p, par, h) != 0)
-			break;
+			goto out;
+		ok = 1;
+		if (!newton || it == 3 || gmax(g) <= 1e-4 * tol)
+			break;	/* at the optimum to rounding */
 		for (i = 0; i < n; i++)
 			for (j = 0; j < n; j++)
 				gsl_matrix_set(m, i, j, -h[i * n + j]);	/* Hessian of -LL */
@@ -356,13 +358,13 @@ polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vecto
 	}
 out:
 	gsl_set_error_handler(old);
-	free(h);
 	free(par);
 	if (m) gsl_matrix_free(m);
 	if (step) gsl_vector_free(step);
 	if (xn) gsl_vector_free(xn);
 	if (gn) gsl_vector_free(gn);
 	if (perm) gsl_permutation_free(perm);
+	return ok;
 }
 
 int
@@ -450,26 +452,30 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 		r->par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
 	{
 		gsl_vector *g = gsl_vector_alloc(n);
+		double *h = malloc(n * n * sizeof *h), f;
+		int have_h;
 
-		if (g == NULL) {
+		if (g == NULL || h == NULL) {
+			if (g)
+				gsl_vector_free(g);
+			free(h);
 			rc = CX_ENOMEM;
 			goto out;
 		}
-		double f = negll_grad_u(&c, x->data, g->data);
-
-		if (r->converged)
-			polish(p, &c, x, g, &f, tol);
+		f = negll_grad_u(&c, x->data, g->data);
+		have_h = isfinite(f) && polish(p, &c, x, g, &f, tol, r->converged, h);
 		for (i = 0; i < n; i++)
 			r->par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
 		r->loglik = -f;
 		r->grad_max = gmax(g);
 		gsl_vector_free(g);
+		if (!r->converged)
+			snprintf(r->msg, sizeof r->msg,
+			    "no convergence after %d iterations and %d restarts (largest gradient %.3g)",
+			    iter, r->restarts, r->grad_max);
+		standard_errors(p, r, gsl_cdf_ugaussian_Pinv(0.5 + level / 2), h, have_h);
+		free(h);
 	}
-	if (!r->converged)
-		snprintf(r->msg, sizeof r->msg,
-		    "no convergence after %d iterations and %d restarts (largest gradient %.3g)",
-		    iter, r->restarts, r->grad_max);
-	standard_errors(p, r, gsl_cdf_ugaussian_Pinv(0.5 + level / 2));
 out:
 	free(c.theta);
 	free(c.g);
