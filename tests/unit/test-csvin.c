@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "csvin.h"
+#include "csvout.h"
 #include "cxerr.h"
 
 static char tmpdir[4096];
@@ -112,6 +113,8 @@ dump_field(FILE *fp, const char *s, size_t len)
 	}
 }
 
+static unsigned long unclean_records;	/* marked clean, needing quotes */
+
 struct result {
 	int	 rc;		/* 0 or the CX_E* that stopped the reading */
 	char	*dump;		/* "H:names\n" then "LINE:fields\n" per record */
@@ -157,6 +160,16 @@ read_dump(char *const *p, size_t n, const struct cx_csvin_opts *o, struct result
 		fputc('\n', fp);
 		while ((rc = cx_csvin_next(in, &rec)) == 1) {
 			fprintf(fp, "%lu:", rec.line);
+			/* clean promises fields that need no quotes (csvin.h);
+			 * counted for test_clean_flag, outside the dump */
+			for (i = 0; rec.clean && i < rec.nfield; i++)
+				if (memchr(rec.field[i], ',', rec.len[i]) ||
+				    memchr(rec.field[i], '"', rec.len[i]) ||
+				    memchr(rec.field[i], '\r', rec.len[i]) ||
+				    memchr(rec.field[i], '\n', rec.len[i])) {
+					unclean_records++;
+					break;
+				}
 			for (i = 0; i < rec.nfield; i++) {
 				if (i > 0)
 					fputc('|', fp);
@@ -389,6 +402,50 @@ test_ragged(void)
 {
 	READS_AS(write_str("ragged.csv", "a,b,c\n1\n1,2,3,4\n,\n\"\"\n"), NULL,
 	    "H:a|b|c\n2:1\n3:1|2|3|4\n4:|\n5:\n");
+}
+
+/*
+ * clean must cover the whole record, also when it spans buffer-fulls (and
+ * reads: see test_chunks, which counts into unclean_records too).
+ */
+static void
+test_clean_flag(void)
+{
+	size_t n = 600000;
+	char *csv = malloc(n + 64), *p = csv;
+	unsigned long before = unclean_records;
+	struct result r;
+
+	p += sprintf(p, "a,b\n\"x,y\",");
+	memset(p, 'z', n);
+	p += n;
+	p += sprintf(p, "\n");
+	p = write_file("clean.csv", csv, (size_t)(p - csv));
+	read_dump(&p, 1, NULL, &r);
+	CHECK_INT(r.rc, 0);
+	KNOWN_BUG(CHECK_INT(unclean_records - before, 0));
+	result_free(&r);
+	free(csv);
+}
+
+/* csvout then csvin gives the same fields, a leading U+FEFF included */
+static void
+test_csvout_roundtrip(void)
+{
+	static const char *const row[] = { "\xef\xbb\xbfid", "x" };
+	struct cx_csvout *w;
+	FILE *fp;
+	char *p = tpath("bomout.csv");
+
+	fp = fopen(p, "w");
+	w = cx_csvout_new(fp, 0);
+	cx_csvout_row(w, row, 2);
+	cx_csvout_row(w, row, 2);
+	CHECK_INT(cx_csvout_flush(w), 0);
+	cx_csvout_free(w);
+	fclose(fp);
+	/* the header's first name starts with the character, not with a BOM */
+	KNOWN_BUG(READS_AS(p, NULL, "H:\xef\xbb\xbfid|x\n2:\xef\xbb\xbfid|x\n"));
 }
 
 static void
@@ -781,12 +838,17 @@ main(void)
 	RUN(test_big_field);
 	RUN(test_malformed);
 	RUN(test_ragged);
+	RUN(test_clean_flag);
+	RUN(test_csvout_roundtrip);
 	RUN(test_gzip);
 	RUN(test_several_files);
 	RUN(test_renames);
 	RUN(test_duplicates_and_no_header);
 	RUN(test_chunks);
 	RUN(test_buffer_edge);
+	/* over every input above, chunked ones included */
+	KNOWN_BUG(CHECK_REPORT(unclean_records == 0,
+	    "%lu records marked clean hold a comma, quote, CR or LF", unclean_records));
 	for (i = 0; i < npaths; i++)
 		unlink(paths[i]);
 	rmdir(tmpdir);
