@@ -111,6 +111,42 @@ tcase dates-km 0 "cx-churn km --start signup --end churn --asof 2026-04-15 --uni
 tcase event-value 0 "printf 't,left\n1,Yes\n2,No\n3,Yes\n' | cx-churn km --time t --event left --event-value Yes"
 tcase weights 0 "printf 't,e,n\n1,1,2\n2,0,1\n3,1,3\n' | cx-churn km --time t --event e --weight n"
 
+# ---- --partial / merge: shards of lung merged give the single run's bytes ----
+head -1 $D/lung.csv >"$TMPD/h"
+for i in 0 1 2; do
+	(cat "$TMPD/h"; tail -n +2 $D/lung.csv | awk -v i=$i 'NR % 3 == i') >"$TMPD/s$i.csv"
+done
+pm() {	# pm NAME 'MODE ARGS' [INPUT]
+	check partial-$1 "cx-churn $2 ${3:-$D/lung.csv} >$TMPD/single.csv &&
+	    for i in 0 1 2; do cx-churn $2 --partial $TMPD/s\$i.csv >$TMPD/p\$i.csv || exit 1; done &&
+	    cx-churn merge $TMPD/p2.csv $TMPD/p0.csv $TMPD/p1.csv | cmp - $TMPD/single.csv"
+}
+pm km "km $E --by sex --ci log-log"
+pm km-at "km $E --by sex,ph.ecog --at 0,100,365"
+pm quantiles "quantiles $E --by sex --probs 0.1,0.5 --tau 365"
+pm lifetable "lifetable $E --width 90"
+pm logrank "logrank $E --by ph.ecog --rho 1"
+check partial-logrank-groups "cx-churn logrank $E --by sex --groups $TMPD/g1.csv $D/lung.csv >/dev/null &&
+    for i in 0 1 2; do cx-churn logrank $E --by sex --partial $TMPD/s\$i.csv >$TMPD/p\$i.csv || exit 1; done &&
+    cx-churn merge --groups $TMPD/g2.csv $TMPD/p0.csv $TMPD/p1.csv $TMPD/p2.csv >/dev/null && cmp $TMPD/g1.csv $TMPD/g2.csv"
+head -4 $D/cohort.csv >"$TMPD/s0.csv"; (head -1 $D/cohort.csv; tail -n +5 $D/cohort.csv) >"$TMPD/s1.csv"; cp "$TMPD/s1.csv" "$TMPD/s2.csv"
+check partial-cohort "cat $D/cohort.csv >$TMPD/all.csv && tail -n +5 $D/cohort.csv >>$TMPD/all.csv &&
+    cx-churn cohort --start signup --end churn --asof 2026-04-15 --by plan $TMPD/all.csv >$TMPD/single.csv &&
+    for i in 0 1 2; do cx-churn cohort --start signup --end churn --asof 2026-04-15 --by plan --partial $TMPD/s\$i.csv >$TMPD/p\$i.csv || exit 1; done &&
+    cx-churn merge $TMPD/p0.csv $TMPD/p1.csv $TMPD/p2.csv | cmp - $TMPD/single.csv"
+tcase partial-head 0 "cx-churn lifetable $E --width 365 --partial $D/edge.csv"
+cx-churn km $E --partial $D/edge.csv >"$TMPD/pk.csv"
+cx-churn km $E --by grp --partial $D/edge.csv >"$TMPD/pg.csv"
+cx-churn km $E --ci plain --partial $D/edge.csv >"$TMPD/pc.csv"
+cx-churn lifetable $E --partial $D/edge.csv >"$TMPD/pl.csv"
+tcase err-merge-mode 1 "cx-churn merge $TMPD/pk.csv $TMPD/pl.csv 2>$TMPD/e; rc=\$?; sed 's|$TMPD|TMP|g' $TMPD/e >&2; exit \$rc"
+tcase err-merge-header 1 "cx-churn merge $TMPD/pk.csv $TMPD/pg.csv 2>$TMPD/e; rc=\$?; sed 's|$TMPD|TMP|g' $TMPD/e >&2; exit \$rc"
+tcase err-merge-option 1 "cx-churn merge $TMPD/pk.csv $TMPD/pc.csv 2>$TMPD/e; rc=\$?; sed 's|$TMPD|TMP|g' $TMPD/e >&2; exit \$rc"
+tcase err-merge-not-partial 1 "cx-churn merge $D/edge.csv"
+tcase err-merge-none 2 "cx-churn merge"
+tcase err-merge-options 2 "cx-churn merge --ci plain $TMPD/pk.csv"
+tcase err-partial-mode 2 "cx-churn cox $E --covariates age --partial $D/lung.csv"
+
 # ---- errors and usage ----
 tcase err-no-mode 2 "cx-churn"
 tcase err-mode 2 "cx-churn kaplan"

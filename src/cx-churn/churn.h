@@ -47,6 +47,10 @@ struct churn_opts {
 	int		 delim;
 	const char	*rejects;
 	int		 quiet;
+	int		 partial;	/* --partial: write sufficient statistics */
+	int		 merging;	/* merge: inputs are partial files */
+#define NOPTS 40
+	const char	*raw[NOPTS];	/* option text as given, by enum index */
 };
 
 /* ---- input.c: reading rows ---- */
@@ -119,6 +123,17 @@ void	groups_read(struct groups *, const struct churn_opts *, char **paths, size_
 /* Indices of the groups in key order (strcmp of the joined key). */
 size_t	*groups_order(const struct groups *);
 void	groups_free(struct groups *);
+
+/* ---- partial files (main.c, ttab.c, cohort.c) ---- */
+struct cx_partial_meta;
+void	churn_partial_meta(const struct churn_opts *, struct cx_partial_meta *,
+	    const char **names, const char **vals);
+/* Write the groups as a partial to the main output. */
+void	groups_write_partial(const struct groups *, const struct churn_opts *);
+struct cx_csvin;
+struct cx_partial_in;
+struct cx_csvin *churn_partial_open(const struct churn_opts *, char **, size_t, struct cx_partial_in *);
+int	churn_partial_col(struct cx_csvin *, const char *name);
 
 /* ---- modes ---- */
 int	mode_km(const struct churn_opts *, char **, size_t);

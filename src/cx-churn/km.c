@@ -179,6 +179,11 @@ mode_km(const struct churn_opts *o, char **paths, size_t npaths)
 	size_t gi, i, *ord;
 
 	groups_read(&g, o, paths, npaths);
+	if (o->partial) {
+		groups_write_partial(&g, o);
+		groups_free(&g);
+		return CX_EXIT_OK;
+	}
 	out = churn_out();
 	km_header(out, o);
 	ord = groups_order(&g);
@@ -271,6 +276,11 @@ mode_quantiles(const struct churn_opts *o, char **paths, size_t npaths)
 	size_t gi, i, k, *ord;
 
 	groups_read(&g, o, paths, npaths);
+	if (o->partial) {
+		groups_write_partial(&g, o);
+		groups_free(&g);
+		return CX_EXIT_OK;
+	}
 	out = churn_out();
 	for (i = 0; i < o->nby; i++)
 		cx_csvout_str(out, o->by[i]);
@@ -358,6 +368,11 @@ mode_lifetable(const struct churn_opts *o, char **paths, size_t npaths)
 	size_t gi, i, *ord;
 
 	groups_read(&g, o, paths, npaths);
+	if (o->partial) {
+		groups_write_partial(&g, o);
+		groups_free(&g);
+		return CX_EXIT_OK;
+	}
 	out = churn_out();
 	for (i = 0; i < o->nby; i++)
 		cx_csvout_str(out, o->by[i]);

@@ -194,6 +194,11 @@ mode_logrank(const struct churn_opts *o, char **paths, size_t npaths)
 	if (o->nby == 0)
 		cx_errx(CX_EXIT_USAGE, "logrank needs --by COL");
 	groups_read(&g, o, paths, npaths);
+	if (o->partial) {
+		groups_write_partial(&g, o);
+		groups_free(&g);
+		return CX_EXIT_OK;
+	}
 	if (g.n < 2)
 		cx_errx(CX_EXIT_DATA, "logrank needs at least two groups; the data has %zu", g.n);
 	ord = groups_order(&g);

@@ -14,6 +14,8 @@
 #include "cxerr.h"
 #include "cxtime.h"
 #include "outfile.h"
+#include "partial.h"
+#include "csvin.h"
 #include "parse.h"
 #include "churn.h"
 
@@ -31,13 +33,14 @@ static const struct {
 	{ "logit",	mode_logit,	"logistic regression of --event on --covariates" },
 	{ "eval",	mode_eval,	"AUC, Brier, Hosmer-Lemeshow and gains of a --score column" },
 	{ "cohort",	mode_cohort,	"retention triangle by signup month or week" },
+	{ "merge",	NULL,		"combine --partial files into the single-run answer" },
 };
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
 
 enum {
 	OPT_ADJUST = CHAR_MAX + 1, OPT_ASOF, OPT_AT, OPT_BINS, OPT_BY, OPT_CALIB, OPT_CI,
 	OPT_CONF, OPT_COV, OPT_END, OPT_EVENT, OPT_EVENT_VALUE, OPT_GROUPS, OPT_HORIZON,
-	OPT_ID, OPT_MAXITER, OPT_MODEL, OPT_PAIRWISE, OPT_PERIOD, OPT_PROBS, OPT_REF,
+	OPT_ID, OPT_MAXITER, OPT_MODEL, OPT_PAIRWISE, OPT_PARTIAL, OPT_PERIOD, OPT_PROBS, OPT_REF,
 	OPT_REJECTS, OPT_RHO, OPT_SCORE, OPT_START, OPT_SUMMARY, OPT_TAU, OPT_TIES,
 	OPT_TIME, OPT_UNIT, OPT_VERSION, OPT_WEIGHT, OPT_WIDTH, OPT_ZPH
 };
@@ -63,6 +66,7 @@ static const struct option longopts[] = {
 	{ "model",	required_argument,	NULL, OPT_MODEL },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "pairwise",	required_argument,	NULL, OPT_PAIRWISE },
+	{ "partial",	no_argument,		NULL, OPT_PARTIAL },
 	{ "period",	required_argument,	NULL, OPT_PERIOD },
 	{ "probs",	required_argument,	NULL, OPT_PROBS },
 	{ "quiet",	no_argument,		NULL, 'q' },
@@ -115,6 +119,8 @@ usage(int status)
 	    "  --ties efron|breslow --summary F --model F --zph F --maxiter N  cox/logit\n"
 	    "  --model F --horizon H1,H2 --id COL   score   --score COL --bins N --calibration F  eval\n"
 	    "  --period month|week                  cohort\n"
+	    "  --partial   write mergeable counts (km, quantiles, lifetable, logrank, cohort);\n"
+	    "              cx-churn merge FILE... prints the single-run answer\n"
 	    "  -d C  delimiter   -o FILE  output   --rejects FILE   -q quiet   --version\n\n"
 	    "Example:\n"
 	    "  cx-churn km --time tenure --event churned --by plan customers.csv\n"
@@ -224,20 +230,236 @@ churn_side_close(struct cx_csvout *c, void *handle, const char *path)
 	free(of);
 }
 
+static const char *units[] = { "day", "week", "month" };
+static const char *cis[] = { "log", "log-log", "plain" };
+static const char *tiesn[] = { "efron", "breslow" };
+static const char *adj[] = { "holm", "bonferroni", "none" };
+static const char *periods[] = { "month", "week" };
+static double defprobs[] = { 0.25, 0.5, 0.75 };
+
+static void
+parse_opts(int argc, char *argv[], struct churn_opts *o, const char **out, int *maxiter_set)
+{
+	const char *why;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "d:ho:q", longopts, NULL)) != -1) {
+		if (ch > CHAR_MAX && ch - CHAR_MAX - 1 < NOPTS && optarg)
+			o->raw[ch - CHAR_MAX - 1] = cx_xstrdup(optarg);	/* lists are split in place */
+		switch (ch) {
+		case 'd':		o->delim = cx_opt_delim(optarg, "-d"); break;
+		case 'h':		usage(CX_EXIT_OK);
+		case 'o':		*out = optarg; break;
+		case 'q':		o->quiet = 1; break;
+		case OPT_ADJUST:	o->adjust = pick(optarg, "--adjust", adj, 3); break;
+		case OPT_ASOF:
+			if ((why = cx_parse_date(optarg, &o->asof)) != NULL)
+				cx_errx(CX_EXIT_USAGE, "--asof: \"%s\" %s", optarg, why);
+			o->has_asof = 1;
+			break;
+		case OPT_AT:		o->at = double_list(optarg, &o->nat, "--at", 0, 1e300); break;
+		case OPT_BINS:		o->bins = (int)cx_opt_llong(optarg, "--bins", 2, 1000); break;
+		case OPT_BY:		o->by = split_list(optarg, &o->nby, "--by"); break;
+		case OPT_CALIB:		o->calib_file = optarg; break;
+		case OPT_CI:		o->ci = pick(optarg, "--ci", cis, 3); break;
+		case OPT_CONF:		o->conf = cx_opt_double(optarg, "--conf", 0.5, 0.9999); break;
+		case OPT_COV:		o->cov = split_list(optarg, &o->ncov, "--covariates"); break;
+		case OPT_END:		o->end_col = optarg; break;
+		case OPT_EVENT:		o->event_col = optarg; break;
+		case OPT_EVENT_VALUE:	o->event_value = optarg; break;
+		case OPT_GROUPS:	o->groups_file = optarg; break;
+		case OPT_HORIZON:	o->horizon = double_list(optarg, &o->nhorizon, "--horizon", 0, 1e300); break;
+		case OPT_ID:		o->id_col = optarg; break;
+		case OPT_MAXITER:	o->maxiter = (int)cx_opt_llong(optarg, "--maxiter", 1, 10000); *maxiter_set = 1; break;
+		case OPT_MODEL:		o->model_file = optarg; break;
+		case OPT_PAIRWISE:	o->pairwise_file = optarg; break;
+		case OPT_PARTIAL:	o->partial = 1; break;
+		case OPT_PERIOD:	o->period_week = pick(optarg, "--period", periods, 2); break;
+		case OPT_PROBS:		o->probs = double_list(optarg, &o->nprobs, "--probs", 0, 1); break;
+		case OPT_REF:		o->ref = split_list(optarg, &o->nref, "--reference"); break;
+		case OPT_REJECTS:	o->rejects = optarg; break;
+		case OPT_RHO:		o->rho = cx_opt_double(optarg, "--rho", 0, 100); break;
+		case OPT_SCORE:		o->score_col = optarg; break;
+		case OPT_START:		o->start_col = optarg; break;
+		case OPT_SUMMARY:	o->summary_file = optarg; break;
+		case OPT_TAU:		o->tau = cx_opt_double(optarg, "--tau", 0, 1e300); o->has_tau = 1; break;
+		case OPT_TIES:		o->ties = pick(optarg, "--ties", tiesn, 2); break;
+		case OPT_TIME:		o->time_col = optarg; break;
+		case OPT_UNIT:		o->unit = pick(optarg, "--unit", units, 3); break;
+		case OPT_VERSION:	cx_version(); exit(CX_EXIT_OK);
+		case OPT_WEIGHT:	o->weight_col = optarg; break;
+		case OPT_WIDTH:		o->width = cx_opt_double(optarg, "--width", 1e-300, 1e300); break;
+		case OPT_ZPH:		o->zph_file = optarg; break;
+		default:		usage(CX_EXIT_USAGE);
+		}
+	}
+}
+
+/* Every cross-option check lives here and nowhere else (m: index in modes[]). */
+static void
+check_opts(struct churn_opts *o, size_t m, int *maxiter_set)
+{
+	size_t i;
+
+	/* every cross-option check lives here */
+	if (m == 7) {		/* eval */
+		if (!o->score_col)
+			cx_errx(CX_EXIT_USAGE, "eval needs --score COL");
+		if (!o->event_col)
+			cx_errx(CX_EXIT_USAGE, "eval needs --event COL");
+	} else if (m == 8) {	/* cohort */
+		if (!o->start_col || !o->end_col)
+			cx_errx(CX_EXIT_USAGE, "cohort needs --start COL and --end COL");
+		if (!o->has_asof)
+			cx_errx(CX_EXIT_USAGE, "cohort needs --asof DATE");
+	} else if (m == 6) {	/* logit */
+		if (!o->event_col)
+			cx_errx(CX_EXIT_USAGE, "logit needs --event COL");
+		if (o->ncov == 0)
+			cx_errx(CX_EXIT_USAGE, "logit needs --covariates");
+	} else if (m == 5) {	/* score */
+		if (!o->model_file)
+			cx_errx(CX_EXIT_USAGE, "score needs --model FILE");
+		if (o->nhorizon == 0)
+			cx_errx(CX_EXIT_USAGE, "score needs --horizon T[,T...]");
+	} else {
+		if (o->time_col && o->start_col)
+			cx_errx(CX_EXIT_USAGE, "--time and --start cannot be used together");
+		if (!o->time_col && !o->start_col)
+			cx_errx(CX_EXIT_USAGE, "%s needs --time COL (or --start/--end dates)", o->mode);
+		if (o->start_col && !o->end_col)
+			cx_errx(CX_EXIT_USAGE, "--start needs --end");
+		if (!o->start_col && !o->event_col)
+			cx_errx(CX_EXIT_USAGE, "%s needs --event COL", o->mode);
+		if (m == 4 && o->ncov == 0)
+			cx_errx(CX_EXIT_USAGE, "cox needs --covariates");
+	}
+	if (o->partial && !(m <= 3 || m == 8))
+		cx_errx(CX_EXIT_USAGE, "--partial applies to km, quantiles, lifetable, logrank and cohort");
+	if (o->end_col && !o->start_col)
+		cx_errx(CX_EXIT_USAGE, "--end needs --start");
+	if (o->unit != UNIT_DAY && !o->start_col)
+		cx_errx(CX_EXIT_USAGE, "--unit applies to durations from --start/--end dates");
+	if (o->event_value && !o->event_col)
+		cx_errx(CX_EXIT_USAGE, "--event-value needs --event");
+	if (o->nat && m != 0)
+		cx_errx(CX_EXIT_USAGE, "--at applies to km");
+	if (o->has_tau && m != 1)
+		cx_errx(CX_EXIT_USAGE, "--tau applies to quantiles");
+	if (o->rho != 0 && m != 3)
+		cx_errx(CX_EXIT_USAGE, "--rho applies to logrank");
+	if ((o->groups_file && m != 3 && m != 7) || (o->pairwise_file && m != 3))
+		cx_errx(CX_EXIT_USAGE, "--groups applies to logrank and eval, --pairwise to logrank");
+	if (o->nby && (m == 4 || m == 5 || m == 6))
+		cx_errx(CX_EXIT_USAGE, "--by does not apply to %s (use --covariates)", o->mode);
+	if (o->ncov && !(m == 4 || m == 6))
+		cx_errx(CX_EXIT_USAGE, "--covariates applies to cox and logit");
+	if (o->zph_file && m != 4)
+		cx_errx(CX_EXIT_USAGE, "--zph applies to cox");
+	if (o->nref && !(m == 4 || m == 6))
+		cx_errx(CX_EXIT_USAGE, "--reference applies to cox and logit");
+	if (*maxiter_set && !(m == 4 || m == 6))
+		cx_errx(CX_EXIT_USAGE, "--maxiter applies to cox and logit");
+	if (m == 6 && !*maxiter_set)
+		o->maxiter = 25;		/* glm.control() */
+	for (i = 0; i < o->nref; i++)
+		if (strchr(o->ref[i], '=') == NULL)
+			cx_errx(CX_EXIT_USAGE, "--reference: \"%s\" is not COL=LEVEL", o->ref[i]);
+
+}
+
+/* The names of the options a partial file records (opt_NAME), in enum order. */
+static const char *const popt_names[] = { "adjust", "asof", "at", NULL, "by", NULL, "ci",
+	"conf", NULL, "end", "event", "event-value", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	"period", "probs", NULL, NULL, "rho", NULL, "start", NULL, "tau", NULL, "time", "unit",
+	NULL, "weight", "width", NULL };
+
+void
+churn_partial_meta(const struct churn_opts *o, struct cx_partial_meta *pm,
+    const char **names, const char **vals)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < NOPTS && i < sizeof(popt_names) / sizeof(popt_names[0]); i++)
+		if (popt_names[i]) {
+			names[k] = popt_names[i];
+			vals[k] = o->raw[i] ? o->raw[i] : "";
+			k++;
+		}
+	pm->tool = "cx-churn";
+	pm->mode = o->mode;
+	pm->version = 1;
+	pm->nopts = k;
+	pm->optname = names;
+	pm->optval = vals;
+}
+
+/*
+ * merge: the mode and its options come from the partial files (their opt_
+ * columns are replayed through parse_opts), so the merged answer is the one a
+ * single run with those options gives.  Only -o, -q, --groups and --pairwise
+ * may be given here.
+ */
+static char **merge_argv;
+
+static size_t
+merge_setup(struct churn_opts *o, char **paths, size_t npaths)
+{
+	struct cx_csvin_opts co = { 0 };
+	struct cx_csvin *in = cx_csvin_new(&co);
+	struct cx_record r;
+	char **av, *buf;
+	size_t m, i, n, na = 1;
+	int rc, dummy = 0;
+	const char *dout = NULL;
+
+	if (npaths == 0)
+		cx_errx(CX_EXIT_USAGE, "merge needs one or more partial files");
+	if (in == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if ((rc = cx_csvin_open(in, paths, 1)) < 0)
+		cx_errx(cx_exit_status(rc), "%s", cx_csvin_error(in));
+	if (cx_csvin_ncols(in) < 3 || strcmp(cx_csvin_colname(in, 1), "partial_mode") != 0)
+		cx_errx(CX_EXIT_DATA, "%s: not a partial file (make one with cx-churn MODE --partial)",
+		    paths[0]);
+	if ((rc = cx_csvin_next(in, &r)) != 1)
+		cx_errx(CX_EXIT_DATA, "%s: an empty partial file", paths[0]);
+	for (m = 0; m < NMODES - 1; m++)
+		if (strcmp(r.field[1], modes[m].name) == 0)
+			break;
+	if (m == NMODES - 1 || strcmp(r.field[0], "cx-churn") != 0)
+		cx_errx(CX_EXIT_DATA, "%s:%lu: a partial of %s %s: cx-churn cannot merge it",
+		    paths[0], r.line, r.field[0], r.field[1]);
+	n = cx_csvin_ncols(in);
+	av = cx_xcalloc(n + 2, sizeof(char *));
+	av[0] = (char *)"cx-churn";
+	for (i = 3; i < n && i < r.nfield; i++) {
+		const char *name = cx_csvin_colname(in, i);
+		if (strncmp(name, "opt_", 4) != 0)
+			break;
+		if (*r.field[i] == '\0')
+			continue;
+		buf = cx_xmalloc(strlen(name) + strlen(r.field[i]) + 4);
+		sprintf(buf, "--%s=%s", name + 4, r.field[i]);
+		av[na++] = buf;
+	}
+	o->mode = modes[m].name;
+	optind = 0;
+	parse_opts((int)na, av, o, &dout, &dummy);
+	merge_argv = av;	/* the options point into these strings: keep them */
+	cx_csvin_free(in);
+	o->merging = 1;
+	return m;
+}
+
 int
 main(int argc, char *argv[])
 {
-	static const char *units[] = { "day", "week", "month" };
-	static const char *cis[] = { "log", "log-log", "plain" };
-	static const char *ties[] = { "efron", "breslow" };
-	static const char *adj[] = { "holm", "bonferroni", "none" };
-	static const char *periods[] = { "month", "week" };
-	static double defprobs[] = { 0.25, 0.5, 0.75 };
 	struct churn_opts o = { .ci = CI_LOG, .conf = 0.95, .width = 1, .maxiter = 20,
 	    .bins = 10, .probs = defprobs, .nprobs = 3, .adjust = ADJ_HOLM };
-	const char *out = NULL, *why;
-	int ch, rc, maxiter_set = 0;
-	size_t i, m;
+	const char *out = NULL;
+	int rc, maxiter_set = 0;
+	size_t m;
 
 	cx_setprogname(argv[0]);
 	if (argc < 2)
@@ -253,123 +475,27 @@ main(int argc, char *argv[])
 			break;
 	if (m == NMODES)
 		cx_errx(CX_EXIT_USAGE, "unknown mode \"%s\" (km, quantiles, lifetable, logrank, "
-		    "cox, score, logit, eval, cohort)", argv[1]);
+		    "cox, score, logit, eval, cohort, merge)", argv[1]);
 	o.mode = modes[m].name;
 	argc--;
 	argv++;
 	argv[0] = (char *)"cx-churn";	/* getopt's messages name the program */
-	while ((ch = getopt_long(argc, argv, "d:ho:q", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':		o.delim = cx_opt_delim(optarg, "-d"); break;
-		case 'h':		usage(CX_EXIT_OK);
-		case 'o':		out = optarg; break;
-		case 'q':		o.quiet = 1; break;
-		case OPT_ADJUST:	o.adjust = pick(optarg, "--adjust", adj, 3); break;
-		case OPT_ASOF:
-			if ((why = cx_parse_date(optarg, &o.asof)) != NULL)
-				cx_errx(CX_EXIT_USAGE, "--asof: \"%s\" %s", optarg, why);
-			o.has_asof = 1;
-			break;
-		case OPT_AT:		o.at = double_list(optarg, &o.nat, "--at", 0, 1e300); break;
-		case OPT_BINS:		o.bins = (int)cx_opt_llong(optarg, "--bins", 2, 1000); break;
-		case OPT_BY:		o.by = split_list(optarg, &o.nby, "--by"); break;
-		case OPT_CALIB:		o.calib_file = optarg; break;
-		case OPT_CI:		o.ci = pick(optarg, "--ci", cis, 3); break;
-		case OPT_CONF:		o.conf = cx_opt_double(optarg, "--conf", 0.5, 0.9999); break;
-		case OPT_COV:		o.cov = split_list(optarg, &o.ncov, "--covariates"); break;
-		case OPT_END:		o.end_col = optarg; break;
-		case OPT_EVENT:		o.event_col = optarg; break;
-		case OPT_EVENT_VALUE:	o.event_value = optarg; break;
-		case OPT_GROUPS:	o.groups_file = optarg; break;
-		case OPT_HORIZON:	o.horizon = double_list(optarg, &o.nhorizon, "--horizon", 0, 1e300); break;
-		case OPT_ID:		o.id_col = optarg; break;
-		case OPT_MAXITER:	o.maxiter = (int)cx_opt_llong(optarg, "--maxiter", 1, 10000); maxiter_set = 1; break;
-		case OPT_MODEL:		o.model_file = optarg; break;
-		case OPT_PAIRWISE:	o.pairwise_file = optarg; break;
-		case OPT_PERIOD:	o.period_week = pick(optarg, "--period", periods, 2); break;
-		case OPT_PROBS:		o.probs = double_list(optarg, &o.nprobs, "--probs", 0, 1); break;
-		case OPT_REF:		o.ref = split_list(optarg, &o.nref, "--reference"); break;
-		case OPT_REJECTS:	o.rejects = optarg; break;
-		case OPT_RHO:		o.rho = cx_opt_double(optarg, "--rho", 0, 100); break;
-		case OPT_SCORE:		o.score_col = optarg; break;
-		case OPT_START:		o.start_col = optarg; break;
-		case OPT_SUMMARY:	o.summary_file = optarg; break;
-		case OPT_TAU:		o.tau = cx_opt_double(optarg, "--tau", 0, 1e300); o.has_tau = 1; break;
-		case OPT_TIES:		o.ties = pick(optarg, "--ties", ties, 2); break;
-		case OPT_TIME:		o.time_col = optarg; break;
-		case OPT_UNIT:		o.unit = pick(optarg, "--unit", units, 3); break;
-		case OPT_VERSION:	cx_version(); return CX_EXIT_OK;
-		case OPT_WEIGHT:	o.weight_col = optarg; break;
-		case OPT_WIDTH:		o.width = cx_opt_double(optarg, "--width", 1e-300, 1e300); break;
-		case OPT_ZPH:		o.zph_file = optarg; break;
-		default:		usage(CX_EXIT_USAGE);
-		}
-	}
+	parse_opts(argc, argv, &o, &out, &maxiter_set);
 	argc -= optind;
 	argv += optind;
-
-	/* every cross-option check lives here */
-	if (m == 7) {		/* eval */
-		if (!o.score_col)
-			cx_errx(CX_EXIT_USAGE, "eval needs --score COL");
-		if (!o.event_col)
-			cx_errx(CX_EXIT_USAGE, "eval needs --event COL");
-	} else if (m == 8) {	/* cohort */
-		if (!o.start_col || !o.end_col)
-			cx_errx(CX_EXIT_USAGE, "cohort needs --start COL and --end COL");
-		if (!o.has_asof)
-			cx_errx(CX_EXIT_USAGE, "cohort needs --asof DATE");
-	} else if (m == 6) {	/* logit */
-		if (!o.event_col)
-			cx_errx(CX_EXIT_USAGE, "logit needs --event COL");
-		if (o.ncov == 0)
-			cx_errx(CX_EXIT_USAGE, "logit needs --covariates");
-	} else if (m == 5) {	/* score */
-		if (!o.model_file)
-			cx_errx(CX_EXIT_USAGE, "score needs --model FILE");
-		if (o.nhorizon == 0)
-			cx_errx(CX_EXIT_USAGE, "score needs --horizon T[,T...]");
-	} else {
-		if (o.time_col && o.start_col)
-			cx_errx(CX_EXIT_USAGE, "--time and --start cannot be used together");
-		if (!o.time_col && !o.start_col)
-			cx_errx(CX_EXIT_USAGE, "%s needs --time COL (or --start/--end dates)", o.mode);
-		if (o.start_col && !o.end_col)
-			cx_errx(CX_EXIT_USAGE, "--start needs --end");
-		if (!o.start_col && !o.event_col)
-			cx_errx(CX_EXIT_USAGE, "%s needs --event COL", o.mode);
-		if (m == 4 && o.ncov == 0)
-			cx_errx(CX_EXIT_USAGE, "cox needs --covariates");
+	if (modes[m].run == NULL) {	/* merge */
+		size_t k;
+		for (k = 0; k < sizeof(popt_names) / sizeof(popt_names[0]); k++)
+			if ((popt_names[k] && o.raw[k]) || o.partial || maxiter_set || o.ncov)
+				cx_errx(CX_EXIT_USAGE, "merge takes its options from the partial files "
+				    "(only -o, -q, --groups and --pairwise here)");
+		if (o.summary_file || o.model_file || o.zph_file || o.calib_file || o.rejects ||
+		    o.delim || o.nref)
+			cx_errx(CX_EXIT_USAGE, "merge takes its options from the partial files "
+			    "(only -o, -q, --groups and --pairwise here)");
+		m = merge_setup(&o, argv, (size_t)argc);
 	}
-	if (o.end_col && !o.start_col)
-		cx_errx(CX_EXIT_USAGE, "--end needs --start");
-	if (o.unit != UNIT_DAY && !o.start_col)
-		cx_errx(CX_EXIT_USAGE, "--unit applies to durations from --start/--end dates");
-	if (o.event_value && !o.event_col)
-		cx_errx(CX_EXIT_USAGE, "--event-value needs --event");
-	if (o.nat && m != 0)
-		cx_errx(CX_EXIT_USAGE, "--at applies to km");
-	if (o.has_tau && m != 1)
-		cx_errx(CX_EXIT_USAGE, "--tau applies to quantiles");
-	if (o.rho != 0 && m != 3)
-		cx_errx(CX_EXIT_USAGE, "--rho applies to logrank");
-	if ((o.groups_file && m != 3 && m != 7) || (o.pairwise_file && m != 3))
-		cx_errx(CX_EXIT_USAGE, "--groups applies to logrank and eval, --pairwise to logrank");
-	if (o.nby && (m == 4 || m == 5 || m == 6))
-		cx_errx(CX_EXIT_USAGE, "--by does not apply to %s (use --covariates)", o.mode);
-	if (o.ncov && !(m == 4 || m == 6))
-		cx_errx(CX_EXIT_USAGE, "--covariates applies to cox and logit");
-	if (o.zph_file && m != 4)
-		cx_errx(CX_EXIT_USAGE, "--zph applies to cox");
-	if (o.nref && !(m == 4 || m == 6))
-		cx_errx(CX_EXIT_USAGE, "--reference applies to cox and logit");
-	if (maxiter_set && !(m == 4 || m == 6))
-		cx_errx(CX_EXIT_USAGE, "--maxiter applies to cox and logit");
-	if (m == 6 && !maxiter_set)
-		o.maxiter = 25;		/* glm.control() */
-	for (i = 0; i < o.nref; i++)
-		if (strchr(o.ref[i], '=') == NULL)
-			cx_errx(CX_EXIT_USAGE, "--reference: \"%s\" is not COL=LEVEL", o.ref[i]);
+	check_opts(&o, m, &maxiter_set);
 
 	signal(SIGPIPE, SIG_DFL);
 	if (cx_outfile_open(&mainout, out) != 0)

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvin.h"
 #include "cxerr.h"
+#include "partial.h"
 #include "churn.h"
 
 static size_t
@@ -22,6 +24,8 @@ thash(double t, size_t mask)
 	u ^= u >> 33;
 	return (size_t)u & mask;
 }
+
+static void groups_merge(struct groups *, const struct churn_opts *, char **, size_t);
 
 static void
 rehash(struct ttab *t, size_t nslot)
@@ -177,6 +181,10 @@ groups_read(struct groups *g, const struct churn_opts *o, char **paths, size_t n
 	struct gread gr = { .g = g };
 	size_t i;
 
+	if (o->merging) {
+		groups_merge(g, o, paths, npaths);
+		return;
+	}
 	churn_read(&ci, paths, npaths, gread_row, &gr);
 	free(gr.lastkey);
 	for (i = 0; i < g->n; i++)
@@ -217,4 +225,141 @@ groups_free(struct groups *g)
 	free(g->tab);
 	cx_hashmap_free(g->map);
 	memset(g, 0, sizeof(*g));
+}
+
+/* ---- partial files: one row per (group, time) with the weighted counts ---- */
+
+void
+groups_write_partial(const struct groups *g, const struct churn_opts *o)
+{
+	struct cx_partial_meta pm;
+	const char *names[NOPTS], *vals[NOPTS];
+	struct cx_csvout *out = churn_out();
+	const char **cols = cx_xcalloc(o->nby + 4, sizeof(char *));
+	char **byn = cx_xcalloc(o->nby + 1, sizeof(char *));
+	size_t i, j, k, *ord = groups_order(g);
+
+	churn_partial_meta(o, &pm, names, vals);
+	for (i = 0; i < o->nby; i++) {
+		byn[i] = cx_xmalloc(strlen(o->by[i]) + 4);
+		sprintf(byn[i], "by:%s", o->by[i]);
+		cols[i] = byn[i];
+	}
+	cols[i++] = "time";
+	cols[i++] = "n_event";
+	cols[i++] = "n_censor";
+	cols[i++] = "rows";
+	cx_partial_write_header(out, &pm, cols, i);
+	for (k = 0; k < g->n; k++) {
+		const struct ttab *t = &g->tab[ord[k]];
+		size_t klen;
+		const char *key = cx_hashmap_key(g->map, ord[k], &klen);
+		for (j = 0; j < t->n; j++) {
+			cx_partial_write_meta(out, &pm);
+			churn_key_fields(out, key, klen, o->nby);
+			cx_csvout_double(out, t->time[j]);
+			cx_csvout_double(out, t->nevent[j]);
+			cx_csvout_double(out, t->ncensor[j]);
+			cx_csvout_llong(out, (long long)t->rows[j]);
+			cx_csvout_endrow(out);
+		}
+	}
+	for (i = 0; i < o->nby; i++)
+		free(byn[i]);
+	free(byn);
+	free(cols);
+	free(ord);
+}
+
+static void
+ttab_add_counts(struct ttab *t, double time, double ne, double nc, unsigned long rows)
+{
+	size_t h, i;
+
+	ttab_add(t, time, 0, 0);	/* find or insert, counting one row */
+	if (t->nslot == 0)
+		return;
+	h = thash(time, t->nslot - 1);
+	while (t->time[t->slot[h] - 1] != time)
+		h = (h + 1) & (t->nslot - 1);
+	i = t->slot[h] - 1;
+	t->nevent[i] += ne;
+	t->ncensor[i] += nc;
+	t->rows[i] += rows - 1;
+}
+
+/* Open partial files of this mode; returns the reader, the checker filled. */
+struct cx_csvin *
+churn_partial_open(const struct churn_opts *o, char **paths, size_t npaths, struct cx_partial_in *pi)
+{
+	struct cx_csvin_opts co = { 0 };
+	struct cx_csvin *in = cx_csvin_new(&co);
+	int rc;
+
+	if (in == NULL)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if ((rc = cx_csvin_open(in, paths, npaths)) < 0)
+		cx_errx(cx_exit_status(rc), "%s", cx_csvin_error(in));
+	cx_partial_init(pi);
+	if ((rc = cx_partial_open(pi, in, "cx-churn", o->mode)) < 0)
+		cx_errx(cx_exit_status(rc), "%s", cx_partial_error(pi));
+	return in;
+}
+
+int
+churn_partial_col(struct cx_csvin *in, const char *name)
+{
+	int c = cx_csvin_column(in, name);
+
+	if (c < 0)
+		cx_errx(CX_EXIT_DATA, "%s: a partial without column \"%s\"", cx_csvin_path(in), name);
+	return c;
+}
+
+static void
+groups_merge(struct groups *g, const struct churn_opts *o, char **paths, size_t npaths)
+{
+	struct cx_partial_in pi;
+	struct cx_csvin *in = churn_partial_open(o, paths, npaths, &pi);
+	struct cx_record r;
+	int *byc = cx_xcalloc(o->nby + 1, sizeof(int)), ct, ce, cc, cr, rc;
+	char *key = NULL, nb[512];
+	size_t keycap = 0, i;
+
+	for (i = 0; i < o->nby; i++) {
+		snprintf(nb, sizeof(nb), "by:%s", o->by[i]);
+		byc[i] = churn_partial_col(in, nb);
+	}
+	ct = churn_partial_col(in, "time");
+	ce = churn_partial_col(in, "n_event");
+	cc = churn_partial_col(in, "n_censor");
+	cr = churn_partial_col(in, "rows");
+	while ((rc = cx_csvin_next(in, &r)) == 1) {
+		double t, ne, nc;
+		uint64_t rows;
+		size_t klen = 0;
+		if ((size_t)cr >= r.nfield)
+			cx_errx(CX_EXIT_DATA, "%s:%lu: a short row", cx_csvin_path(in), r.line);
+		if (cx_partial_row(&pi, &r, 1) < 0 ||
+		    cx_partial_double(&pi, &r, ct, &t) < 0 || cx_partial_double(&pi, &r, ce, &ne) < 0 ||
+		    cx_partial_double(&pi, &r, cc, &nc) < 0 || cx_partial_u64(&pi, &r, cr, &rows) < 0)
+			cx_errx(CX_EXIT_DATA, "%s", cx_partial_error(&pi));
+		for (i = 0; i < o->nby; i++) {
+			size_t l = strlen(r.field[byc[i]]);
+			key = churn_xgrow(key, &keycap, klen + l + 2, 1);
+			if (i > 0)
+				key[klen++] = '\x1f';
+			memcpy(key + klen, r.field[byc[i]], l);
+			klen += l;
+		}
+		ttab_add_counts(groups_get(g, key ? key : "", klen), t, ne, nc, (unsigned long)rows);
+	}
+	if (rc < 0)
+		cx_errx(cx_exit_status(rc), "%s", cx_csvin_error(in));
+	cx_partial_fini(&pi);
+	cx_csvin_free(in);
+	free(byc);
+	free(key);
+	for (i = 0; i < g->n; i++)
+		ttab_sort(&g->tab[i]);
 }
