@@ -42,6 +42,18 @@ struct cx_xsum {
 /* Add x; returns -1 (and adds nothing) if |x| is too large for exact counting
  * (above 9e12 / 1e6 per value, or a sum overflow), else 0. */
 int	cx_xsum_add(struct cx_xsum *, double x);
+/* Add a whole number v exactly (the fast path for integer seconds). */
+static inline int
+cx_xsum_add_int(struct cx_xsum *s, int64_t v)
+{
+	if (v > 9000000000000LL || v < -9000000000000LL)
+		return -1;
+	v *= CX_XSUM_SCALE;
+	if ((v > 0 && s->units > INT64_MAX - v) || (v < 0 && s->units < INT64_MIN - v))
+		return -1;
+	s->units += v;
+	return 0;
+}
 int	cx_xsum_merge(struct cx_xsum *dst, const struct cx_xsum *src);	/* -1 on overflow */
 double	cx_xsum_value(const struct cx_xsum *);
 /* The sum divided by n, rounded once from the exact quotient as far as a

@@ -77,19 +77,50 @@ add_sparse(struct cx_hist *h, uint64_t v, uint64_t k)
 	return 0;
 }
 
+/* Small histograms stay sparse (a 15-minute group holds a few dozen calls);
+ * past CX_HIST_SPARSE_MAX distinct values the small ones move to the dense array. */
+#define CX_HIST_SPARSE_MAX	128
+
+static int
+densify(struct cx_hist *h)
+{
+	size_t keep = 0, top = 0;
+
+	for (size_t i = 0; i < h->nsparse; i++)
+		if (h->sparse[i].value < CX_HIST_DENSE)
+			top = (size_t)h->sparse[i].value + 1;
+	if (grow_dense(h, top > 64 ? top : 64) != 0)
+		return CX_ENOMEM;
+	for (size_t i = 0; i < h->nsparse; i++) {
+		uint64_t v = h->sparse[i].value;
+		if (v < CX_HIST_DENSE) {
+			h->dense[v] += h->sparse[i].count;
+			if (v >= h->ndense)
+				h->ndense = (size_t)v + 1;
+		} else
+			h->sparse[keep++] = h->sparse[i];
+	}
+	h->nsparse = keep;
+	return 0;
+}
+
 int
 cx_hist_add(struct cx_hist *h, uint64_t v, uint64_t k)
 {
 	if (k == 0)
 		return 0;
-	if (v < CX_HIST_DENSE) {
+	if (h->dense != NULL && v < CX_HIST_DENSE) {
 		if (v >= h->capdense && grow_dense(h, (size_t)v + 1) != 0)
 			return CX_ENOMEM;
 		h->dense[v] += k;
 		if (v >= h->ndense)
 			h->ndense = (size_t)v + 1;
-	} else if (add_sparse(h, v, k) != 0)
-		return CX_ENOMEM;
+	} else {
+		if (add_sparse(h, v, k) != 0)
+			return CX_ENOMEM;
+		if (h->dense == NULL && h->nsparse > CX_HIST_SPARSE_MAX && densify(h) != 0)
+			return CX_ENOMEM;
+	}
 	h->n += k;
 	return 0;
 }

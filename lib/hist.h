@@ -1,9 +1,11 @@
 /*
  * hist: exact histograms of whole non-negative integers (seconds of wait, of
  * talk), with exact percentiles and an exact, order-independent merge.
- * Values below CX_HIST_DENSE are counted in a dense array that grows to the
- * largest value seen; larger values go to a sorted sparse list, so that one
- * absurd value cannot allocate gigabytes.
+ * A histogram starts as a sorted list of (value, count) pairs, so that many
+ * small groups stay small; past 128 distinct values, values below
+ * CX_HIST_DENSE move to a dense array that grows to the largest one seen, and
+ * larger values stay in the sorted list, so that one absurd value cannot
+ * allocate gigabytes.
  * Ownership: a struct cx_hist is caller-owned (_init/_fini); the text from
  * cx_hist_format is written into the caller's buffer.  Nothing here prints or
  * exits; allocation failure returns CX_ENOMEM.
@@ -24,7 +26,8 @@ struct cx_hist_pair {
 struct cx_hist {
 	uint64_t		*dense;		/* dense[v] for v < ndense */
 	size_t			 ndense, capdense;
-	struct cx_hist_pair	*sparse;	/* sorted by value, each >= CX_HIST_DENSE */
+	struct cx_hist_pair	*sparse;	/* sorted by value; once dense != NULL,
+						   only values >= CX_HIST_DENSE */
 	size_t			 nsparse, capsparse;
 	uint64_t		 n;		/* total count */
 };

@@ -31,17 +31,6 @@ erlang_b(double a, long n)
 	return b;
 }
 
-/* I_x(a, b), 0 where it underflows (GSL's error handler is off: see erlang_staff). */
-static double
-beta_inc(double a, double b, double x)
-{
-	gsl_sf_result r;
-
-	if (gsl_sf_beta_inc_e(a, b, x, &r) != GSL_SUCCESS)
-		return 0;
-	return r.val;
-}
-
 /* Erlang C metrics for n agents given B(n); traffic a < n. */
 static void
 erlang_c_from_b(double a, double n, double b, double aht, double t, struct erl_result *r)
@@ -72,20 +61,27 @@ erlang_a(double lambda, double aht, double patience, long n, double b, double t,
     struct erl_result *r)
 {
 	double mu = 1 / aht, theta = 1 / patience, nm = (double)n * mu;
-	double q = 1, s = 1, e = 0, sl = 0, x = -expm1(-theta * t), pin, pj;
+	double q = 1, s = 1, e = 0, sl = 0, pin;
 	double mode = (lambda - nm) / theta;
+	/* I_x(a, bb) for a = 1, 2, ... by I_x(a+1, bb) = I_x(a, bb) - tt_a with
+	 * tt_a = Gamma(a+bb) / (Gamma(a+1) Gamma(bb)) x^a (1-x)^bb (Abramowitz and
+	 * Stegun 26.5.16); 1 - x = exp(-theta t), (1-x)^bb = exp(-(n mu + theta) t). */
+	double bb = nm / theta + 1, x = -expm1(-theta * t);
+	double ia = -expm1(-(nm + theta) * t), tt = bb * x * exp(-(nm + theta) * t);
 
-	/* j = 0 term of the service level */
 	if (n > 0)
-		sl = nm / (nm + theta) * beta_inc(1, nm / theta + 1, x);
+		sl = nm / (nm + theta) * ia;
 	for (long j = 1; ; j++) {
 		q *= lambda / (nm + (double)j * theta);
 		s += q;
 		e += (double)j * q;
-		if (n > 0 && q > 1e-300) {
-			pj = nm / (nm + (double)(j + 1) * theta) *
-			    beta_inc((double)j + 1, nm / theta + 1, x);
-			sl += q * pj;
+		if (n > 0) {
+			/* I_x(j+1, bb) from I_x(j, bb) */
+			ia -= tt;
+			tt *= ((double)j + bb) / ((double)j + 1) * x;
+			if (ia < 0)
+				ia = 0;
+			sl += q * nm / (nm + (double)(j + 1) * theta) * ia;
 		}
 		if ((double)j > mode && q < 1e-17 * s)
 			break;

@@ -27,6 +27,9 @@ struct groups {
 	struct cx_hashmap	*cust;		/* customer_id -> struct cust */
 	int64_t			 data_end;	/* latest start seen */
 	int			 have_wait, have_handle;
+	char			 day[11];	/* "YYYY-MM-DDT" of the last slow-parsed time */
+	int64_t			 day_ms;
+	int			 day_ok;
 	char			*key;
 	size_t			 keycap;
 };
@@ -188,19 +191,78 @@ struct callcols {
 	int	*by;
 };
 
-/* Parse a duration field: 1 present, 0 empty, -1 bad (already reported). */
+/* Parse a duration field: 1 present, 0 empty, -1 bad (already reported).
+ * *iv is the value when it is a whole number of seconds written as plain
+ * digits (the common case, parsed here without strtod), else -1. */
 static int
-get_duration(struct kpi_in *ki, const struct cx_record *r, int col, double *v)
+get_duration(struct kpi_in *ki, const struct cx_record *r, int col, double *v, int64_t *iv)
 {
-	const char *why;
+	const char *why, *f;
+	size_t n;
 
-	if (col < 0 || (size_t)col >= r->nfield || r->len[col] == 0)
+	*iv = -1;
+	if (col < 0 || (size_t)col >= r->nfield || (n = r->len[col]) == 0)
 		return 0;
-	if ((why = cx_parse_duration(r->field[col], v)) != NULL)
+	f = r->field[col];
+	if (n <= 9) {
+		int64_t x = 0;
+		size_t i;
+		for (i = 0; i < n && f[i] >= '0' && f[i] <= '9'; i++)
+			x = x * 10 + (f[i] - '0');
+		if (i == n) {
+			*iv = x;
+			*v = (double)x;
+			return 1;
+		}
+	}
+	if ((why = cx_parse_duration(f, v)) != NULL)
 		return kpi_in_bad(ki, r, col, why), -1;
 	if (*v < 0)
 		return kpi_in_bad(ki, r, col, "is negative"), -1;
 	return 1;
+}
+
+/* A start time: canonical "YYYY-MM-DDTHH:MM:SSZ" on the day of the previous
+ * row is computed here; anything else goes through cx_parse_time. */
+static const char *
+get_time(struct groups *g, const char *f, size_t n, int64_t *t)
+{
+	const char *why;
+
+	if (n == 20 && g->day_ok && memcmp(f, g->day, 11) == 0 && f[13] == ':' &&
+	    f[16] == ':' && f[19] == 'Z') {
+		int d[6] = { f[11], f[12], f[14], f[15], f[17], f[18] }, ok = 1;
+		for (int i = 0; i < 6; i++) {
+			d[i] -= '0';
+			ok &= d[i] >= 0 && d[i] <= 9;
+		}
+		if (ok) {
+			int hh = d[0] * 10 + d[1], mm = d[2] * 10 + d[3], ss = d[4] * 10 + d[5];
+			if (hh < 24 && mm < 60 && ss < 60) {
+				*t = g->day_ms + ((int64_t)hh * 3600 + mm * 60 + ss) * 1000;
+				return NULL;
+			}
+		}
+	}
+	if ((why = cx_parse_time(f, t)) != NULL)
+		return why;
+	if (n == 20 && f[10] == 'T' && f[19] == 'Z') {
+		/* remember the day: the next rows are likely on it */
+		int64_t ms = *t % CX_MS_PER_DAY;
+		if (ms < 0)
+			ms += CX_MS_PER_DAY;
+		memcpy(g->day, f, 11);
+		g->day_ms = *t - ms;
+		g->day_ok = 1;
+	}
+	return NULL;
+}
+
+static void
+xadd_int(struct cx_xsum *s, int64_t iv, double v)
+{
+	if ((iv >= 0 ? cx_xsum_add_int(s, iv) : cx_xsum_add(s, v)) != 0)
+		cx_errx(CX_EXIT_DATA, "sums of durations overflow (over 9e12 seconds)");
 }
 
 static int
@@ -230,6 +292,7 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 	const char *vals[64], *why;
 	size_t vlens[64];
 	double wait = 0, talk = 0, hold = 0, wrap = 0;
+	int64_t iw, it, ih, ir;
 	int has_wait, has_talk, has_hold, has_wrap, has_ab, has_res, ab = 0, res = 0;
 	int64_t t, tev;
 	long long xfer = 0;
@@ -238,17 +301,20 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 
 	if ((size_t)c->start >= r->nfield || r->len[c->start] == 0)
 		return kpi_in_bad(ki, r, c->start, "is empty (every call needs a start time)"), -1;
-	if ((why = cx_parse_time(r->field[c->start], &t)) != NULL)
+	if ((why = get_time(g, r->field[c->start], r->len[c->start], &t)) != NULL)
 		return kpi_in_bad(ki, r, c->start, why), -1;
-	if ((has_wait = get_duration(ki, r, c->wait, &wait)) < 0 ||
-	    (has_talk = get_duration(ki, r, c->talk, &talk)) < 0 ||
-	    (has_hold = get_duration(ki, r, c->hold, &hold)) < 0 ||
-	    (has_wrap = get_duration(ki, r, c->wrap, &wrap)) < 0 ||
+	if ((has_wait = get_duration(ki, r, c->wait, &wait, &iw)) < 0 ||
+	    (has_talk = get_duration(ki, r, c->talk, &talk, &it)) < 0 ||
+	    (has_hold = get_duration(ki, r, c->hold, &hold, &ih)) < 0 ||
+	    (has_wrap = get_duration(ki, r, c->wrap, &wrap, &ir)) < 0 ||
 	    (has_ab = get_flag(ki, r, c->abandoned, &ab)) < 0 ||
 	    (has_res = get_flag(ki, r, c->resolved, &res)) < 0)
 		return -1;
 	if (c->transfers >= 0 && (size_t)c->transfers < r->nfield && r->len[c->transfers]) {
-		if ((why = cx_parse_llong(r->field[c->transfers], &xfer)) != NULL)
+		const char *f = r->field[c->transfers];
+		if (r->len[c->transfers] == 1 && f[0] >= '0' && f[0] <= '9')
+			xfer = f[0] - '0';	/* the common case, without strtoll */
+		else if ((why = cx_parse_llong(f, &xfer)) != NULL)
 			return kpi_in_bad(ki, r, c->transfers, why), -1;
 		if (xfer < 0)
 			return kpi_in_bad(ki, r, c->transfers, "is negative"), -1;
@@ -271,15 +337,15 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 		if (s->wait_n == 0 || wait > s->wait_max)
 			s->wait_max = wait;
 		s->wait_n++;
-		xadd(&s->wait_sum, wait);
-		if (cx_hist_add(&s->wait_hist, (uint64_t)llround(wait), 1) != 0)
+		xadd_int(&s->wait_sum, iw, wait);
+		if (cx_hist_add(&s->wait_hist, iw >= 0 ? (uint64_t)iw : (uint64_t)llround(wait), 1) != 0)
 			cx_errx(CX_EXIT_SYSTEM, "out of memory");
 	}
 	if (has_ab && ab) {
 		s->abandoned++;
 		if (has_wait) {
 			s->wait_ab_n++;
-			xadd(&s->wait_ab_sum, wait);
+			xadd_int(&s->wait_ab_sum, iw, wait);
 			if (wait <= o->short_abandon)
 				s->short_abandoned++;
 			for (size_t k = 0; k < o->nsl; k++)
@@ -290,24 +356,27 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 		s->answered++;
 		if (has_wait) {
 			s->wait_ans_n++;
-			xadd(&s->wait_ans_sum, wait);
+			xadd_int(&s->wait_ans_sum, iw, wait);
 			for (size_t k = 0; k < o->nsl; k++)
 				if (wait <= o->sl[k])
 					s->ans_in[k]++;
 		}
 		if (has_talk) {
 			s->talk_n++;
-			xadd(&s->talk_sum, talk);
+			xadd_int(&s->talk_sum, it, talk);
 		}
 		if (has_hold) {
 			s->hold_n++;
-			xadd(&s->hold_sum, hold);
+			xadd_int(&s->hold_sum, ih, hold);
 		}
 		if (has_wrap) {
 			s->wrap_n++;
-			xadd(&s->wrap_sum, wrap);
+			xadd_int(&s->wrap_sum, ir, wrap);
 		}
-		xadd(&s->handle_sum, talk + hold + wrap);
+		if (it >= 0 && ih >= 0 && ir >= 0)
+			xadd_int(&s->handle_sum, it + ih + ir, 0);
+		else
+			xadd(&s->handle_sum, talk + hold + wrap);
 		if (has_xfer) {
 			s->transfer_n++;
 			s->transferred += xfer > 0;
