@@ -355,6 +355,10 @@ polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vecto
 		gsl_vector_memcpy(x, xn);
 		gsl_vector_memcpy(g, gn);
 		*f = fn;
+		/* The step was tiny (the gradient test had passed): the Hessian one
+		 * step back serves the standard errors to many digits. */
+		if (gmax(g) <= 1e-2 * tol)
+			break;
 	}
 out:
 	gsl_set_error_handler(old);

@@ -21,7 +21,8 @@
 struct clv_data {
 	size_t	 n, cap;
 	double	*x, *tx, *T, *w;	/* for BG/BB: T holds n (opportunities) */
-	double	*z;			/* mean spend (Gamma-Gamma), else NULL */
+	double	*z;			/* mean spend (Gamma-Gamma), NaN when unused */
+	double	*lz;			/* log z, computed once by clv_data_finish */
 	double	 nobs;			/* sum of weights */
 	size_t	 nx;			/* distinct x values and their weights */
 	double	*xv, *xw;

@@ -35,7 +35,7 @@ gg_llg(const double *par, const struct clv_data *d, double *g)
 	for (i = 0; i < d->n; i++) {
 		size_t k = d->xi[i];
 		double x = d->x[i], z = d->z[i], w = d->w[i], px = p * x;
-		double lz = log(z), lden = log(ga + x * z);
+		double lz = d->lz[i], lden = log(ga + x * z);
 
 		ll += w * (lgx[k] + (px - 1) * lz - (px + q) * lden);
 		if (g) {

@@ -269,6 +269,9 @@ clv_data_finish(struct clv_data *d)
 	}
 	cx_hashmap_free(h);
 	d->scratch = cx_xcalloc(d->nx * 8 + 1, sizeof *d->scratch);
+	d->lz = cx_xcalloc(d->n + 1, sizeof *d->lz);
+	for (i = 0; i < d->n; i++)
+		d->lz[i] = d->z[i] > 0 ? log(d->z[i]) : NAN;
 }
 
 void
@@ -283,6 +286,7 @@ clv_data_free(struct clv_data *d)
 	free(d->xw);
 	free(d->xi);
 	free(d->scratch);
+	free(d->lz);
 	memset(d, 0, sizeof *d);
 }
 
