@@ -60,8 +60,9 @@ struct cx_csvin {
 	int		 first_text;	/* BOM check pending */
 	unsigned long	 line;		/* physical line the next record starts on */
 	int		 last_term;	/* terminator of the previous callback */
-	int		 quotes;	/* this or the previous chunk had a '"' */
-	int		 quote_in_chunk;
+	int		 quotes;	/* a '"' was seen in this file: fields may be quoted */
+	int		 unclean;	/* the record being built has a field needing quotes */
+	int		 ws_inquote;	/* ws mode: inside a quoted field */
 
 	/* fields of queued records and of the record being built */
 	char		*fbuf;
@@ -165,12 +166,16 @@ on_field(void *s, size_t len, void *ctx)
 	}
 	memcpy(r->fbuf + r->flen, s, len);
 	r->fbuf[r->flen + len] = '\0';
-	if (r->quotes) {	/* only a quoted field can hold a newline */
-		const char *p = s, *e = p + len;
+	/* Before the first '"' of a file no field can be quoted, so none holds
+	 * a newline, a quote or the delimiter; after it we look. */
+	if (r->quotes) {
+		const unsigned char *p = s, *e = p + len;
 
-		while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-			r->nl_in_fields++;
-			p++;
+		for (; p < e; p++) {
+			if (*p == '\n')
+				r->nl_in_fields++;
+			if (*p == '\n' || *p == '\r' || *p == '"' || *p == ',')
+				r->unclean = 1;
 		}
 	}
 	r->foff[r->nf] = r->flen;
@@ -211,7 +216,8 @@ on_record(int c, void *ctx)
 	r->q[r->nq].n = r->nf - r->cur_first;
 	r->q[r->nq].line = start;
 	/* unquoted comma-separated fields cannot hold a comma, quote or newline */
-	r->q[r->nq].clean = !r->quotes && !r->opts.ws && r->opts.delim == ',';
+	r->q[r->nq].clean = !r->unclean && !r->opts.ws && r->opts.delim == ',';
+	r->unclean = 0;
 	r->nq++;
 	r->cur_first = r->nf;
 }
@@ -278,7 +284,7 @@ open_input(struct cx_csvin *r)
 	r->first_text = 1;
 	r->line = 1;
 	r->last_term = 0;
-	r->quotes = r->quote_in_chunk = 0;
+	r->quotes = r->unclean = r->ws_inquote = 0;
 	r->nl_in_fields = 0;
 	r->at_eof = 0;
 	r->header_pending = !r->opts.no_header;
@@ -371,13 +377,12 @@ inflate_some(struct cx_csvin *r)
 	}
 }
 
-/* Refill text (after it was all fed).  0 with textlen 0 means end of file. */
+/* Append decompressed or plain bytes to text; textlen unchanged at the end. */
 static int
-fill_text(struct cx_csvin *r)
+more_text(struct cx_csvin *r)
 {
 	int e;
 
-	r->textlen = r->textpos = 0;
 	if (r->gz == -1) {
 		while (r->rawlen < 2 && !r->raw_eof)
 			if ((e = read_raw(r)) != 0)
@@ -390,28 +395,50 @@ fill_text(struct cx_csvin *r)
 			r->zs_ready = 1;
 		}
 	}
-	if (r->gz) {
-		if ((e = inflate_some(r)) != 0)
-			return e;
-	} else if (r->rawpos < r->rawlen) {
+	if (r->gz)
+		return inflate_some(r);
+	if (r->rawpos < r->rawlen) {
 		/* the bytes read to look for the gzip magic */
-		memcpy(r->text, r->raw + r->rawpos, r->rawlen - r->rawpos);
-		r->textlen = r->rawlen - r->rawpos;
+		size_t n = r->rawlen - r->rawpos;
+
+		memcpy(r->text + r->textlen, r->raw + r->rawpos, n);
+		r->textlen += n;
 		r->rawpos = r->rawlen;
 	} else if (!r->raw_eof) {
 		ssize_t n;
 
 		do
-			n = read(r->fd, r->text, TEXTBUF);
+			n = read(r->fd, r->text + r->textlen, TEXTBUF - r->textlen);
 		while (n == -1 && errno == EINTR);
 		if (n == -1)
 			return fail(r, CX_EDATA, "%s: read error: %s", r->name, strerror(errno));
 		if (n == 0)
 			r->raw_eof = 1;
-		r->textlen = (size_t)n;
+		r->textlen += (size_t)n;
 		r->bytes += (uint64_t)n;
 	}
+	return 0;
+}
+
+/* Refill text (after it was all fed).  0 with textlen 0 means end of file. */
+static int
+fill_text(struct cx_csvin *r)
+{
+	int e;
+
+	r->textlen = r->textpos = 0;
+	if ((e = more_text(r)) != 0)
+		return e;
 	if (r->first_text && r->textlen > 0) {
+		/* a pipe may hand over fewer than 3 bytes: gather the BOM's length */
+		while (r->textlen < 3 && memcmp(r->text, "\xef\xbb\xbf", r->textlen) == 0) {
+			size_t have = r->textlen;
+
+			if ((e = more_text(r)) != 0)
+				return e;
+			if (r->textlen == have)
+				break;		/* the input ended */
+		}
 		r->first_text = 0;
 		if (r->textlen >= 3 && memcmp(r->text, "\xef\xbb\xbf", 3) == 0)
 			r->textpos = 3;
@@ -427,16 +454,17 @@ feed_text(struct cx_csvin *r)
 	size_t n = r->textlen - r->textpos;
 
 	if (r->opts.ws) {
+		/* blank runs are the delimiter: tabs outside quotes become spaces */
 		size_t i;
 
 		for (i = 0; i < n; i++)
-			if (start[i] == '\t')
+			if (start[i] == '"')
+				r->ws_inquote = !r->ws_inquote;
+			else if (start[i] == '\t' && !r->ws_inquote)
 				start[i] = ' ';
 	}
-	/* a quoted field may close (and be reported) in the chunk after its quote */
-	r->quotes = r->quote_in_chunk;
-	r->quote_in_chunk = memchr(start, '"', n) != NULL;
-	r->quotes |= r->quote_in_chunk;
+	if (!r->quotes)
+		r->quotes = memchr(start, '"', n) != NULL;
 	/* Our keep-blanks hook costs a call per byte in some parser states; a
 	 * chunk without blanks parses the same with libcsv's built-in test. */
 	if (!r->opts.ws)

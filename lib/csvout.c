@@ -106,7 +106,8 @@ needs_quotes(const struct cx_csvout *w, const char *s, size_t len)
 	/* no early exit: a branch-free OR over short fields is fastest */
 	for (; p < e; p++)
 		any |= w->special[*p];
-	return any;
+	/* a leading byte-order mark would be taken for the file's own and dropped */
+	return any || (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0);
 }
 
 void
