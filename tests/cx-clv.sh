@@ -84,6 +84,8 @@ for m in bgnbd-paper:2 mbgnbd-r:3 pnbd-paper:4; do
 	cut -d, -f$c "$D/r-expected.csv" | sed '1s/.*/e/' >"$TMPD/e-want"
 	check r-expected-$f "$CMP -v tol=1e-9 $TMPD/e-want $TMPD/e-ours"
 done
+# Pareto/NBD P(purchase) against a direct 2-D expectation over the posterior (R)
+tcase r-pnbd-ppurchase 0 "cx-clv score -q --model $D/model-pnbd-paper.csv --horizon 39 $D/cases.csv | awk -F, 'NR == FNR { if (FNR > 1) want[\$1] = 1; next } FNR == 1 { print \"customer_id,p_purchase\"; next } (\$1 in want) && !seen[\$1]++ { print \$1 \",\" \$4 }' $D/r-pnbd-ppurchase.csv - > $TMPD/pp && $CMP -v tol=1e-8 $D/r-pnbd-ppurchase.csv $TMPD/pp"
 tcase bgbb-score 0 "cx-clv score -q --model $D/model-bgbb-paper.csv --horizon 5 --col x=frequency --col t_x=recency --col n=periods --col customer_id=weights $CD/donations.csv | cut -d, -f2,3 > $TMPD/b-ours && cut -d, -f4,5 $D/r-bgbb.csv | sed '1s/.*/p_alive,expected_transactions/' > $TMPD/b-want && $CMP -v tol=1e-9 $TMPD/b-want $TMPD/b-ours"
 tcase gg-spend 0 "printf 'customer_id,x,t_x,T,mean_spend\na,1,1,10,11.77\nb,2,2,10,22.35\nc,10,3,10,40\n' | cx-clv score -q --model $D/model-bgnbd-gg-paper.csv | cut -d, -f5 > $TMPD/s-ours && cut -d, -f3 $D/r-spend.csv | sed '1s/.*/expected_spend/' > $TMPD/s-want && $CMP -v tol=1e-10 $TMPD/s-want $TMPD/s-ours"
 

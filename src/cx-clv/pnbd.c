@@ -93,8 +93,34 @@ pnbd_condexp(const double *p, double x, double tx, double T, double t)
 	    pnbd_palive(p, x, tx, T);
 }
 
+/*
+ * P(at least one purchase in (T, T+t]).  Given alive at T the posterior is
+ * lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T), independent, and no
+ * purchase happens with probability mu/(lambda+mu) + lambda/(lambda+mu)
+ * e^-(lambda+mu)t.  Writing mu/(lambda+mu) (1 - e^-(lambda+mu)t) as
+ * mu int_0^t e^-(lambda+mu)u du and taking expectations:
+ *   P(none | alive) = ((alpha+T)/(alpha+T+t))^(r+x) ((beta+T)/(beta+T+t))^s
+ *     + s (alpha+T)^(r+x) (beta+T)^s int_T^{T+t} (alpha+v)^-(r+x) (beta+v)^-(s+1) dv,
+ * and the integral is the likelihood's A0 term over (T, T+t).
+ */
+static double
+pnbd_ppurchase(const double *p, double x, double tx, double T, double t)
+{
+	double r = p[0], al = p[1], s = p[2], be = p[3], k = r + s + x;
+	double la, lb, none;
+
+	if (t <= 0)
+		return 0;
+	la = (r + x) * (log(al + T) - log(al + T + t)) + s * (log(be + T) - log(be + T + t));
+	lb = log(s / k) + s * log(be + T) + (r + x) * log(al + T) + log_a0(p, x, T, T + t);
+	none = exp(la) + exp(lb);
+	if (isnan(none))
+		return NAN;
+	return pnbd_palive(p, x, tx, T) * fmax(0, 1 - none);
+}
+
 const struct clv_model clv_pnbd = {
 	"pnbd", "Pareto/NBD (Schmittlein, Morrison and Colombo 1987)", 0, 0, 4,
 	{ "r", "alpha", "s", "beta" }, { 1, 1, 1, 1 },
-	pnbd_ll, NULL, pnbd_palive, pnbd_condexp, NULL
+	pnbd_ll, NULL, pnbd_palive, pnbd_condexp, pnbd_ppurchase
 };

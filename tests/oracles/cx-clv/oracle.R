@@ -184,3 +184,20 @@ pg <- c(6.25, 3.74, 15.44)
 w(data.frame(x = c(1, 2, 10), zbar = c(11.77, 22.35, 40),
              spend = (pg[1] * (pg[3] + c(1, 2, 10) * c(11.77, 22.35, 40))) /
                      (pg[1] * c(1, 2, 10) + pg[2] - 1)), "r-spend.csv")
+
+# ---- Pareto/NBD P(at least one purchase in t), by direct 2-D expectation -----
+# Given alive at T: lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T); no purchase
+# with probability mu/(lambda+mu) + lambda/(lambda+mu) exp(-(lambda+mu) t).  The
+# expectation is taken over the two quantile functions (no closed form used).
+pn.ppurchase <- function(p, t, x, tx, TT) {
+  r <- p[1]; al <- p[2]; s <- p[3]; be <- p[4]
+  inner <- function(lam) sapply(lam, function(l) integrate(function(v) {
+    mu <- qgamma(v, s, be + TT)
+    mu / (l + mu) + l / (l + mu) * exp(-(l + mu) * t) }, 0, 1, rel.tol = 1e-11)$value)
+  none <- integrate(function(u) inner(qgamma(u, r + x, al + TT)), 0, 1, rel.tol = 1e-10)$value
+  pn.palive(p, x, tx, TT) * (1 - none)
+}
+k <- c(1:6, nrow(cases) - 3)   # six CDNOW customers and "big-x"
+w(data.frame(customer_id = cases$customer_id[k],
+             p_purchase = mapply(function(a, b, c) pn.ppurchase(pp, 39, a, b, c),
+                                 cases$x[k], cases$t_x[k], cases$T[k])), "r-pnbd-ppurchase.csv")
