@@ -149,7 +149,7 @@ test_syntax_rejects(void)
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		time_bad(&ISO, bad[i]);
 	/* a dangling ':' after an hour offset is trailing junk */
-	KNOWN_BUG(time_bad(&ISO, "2026-10-01T09:15:02+02:"));
+	time_bad(&ISO, "2026-10-01T09:15:02+02:");
 }
 
 static void
@@ -219,7 +219,7 @@ test_tz(void)
 	CHECK_ERR(cx_timefmt_init(&tf, NULL, "../../etc/passwd"), "../../etc/passwd");
 	CHECK_ERR(cx_timefmt_init(&tf, NULL, "/etc/passwd"), "/etc/passwd");
 	/* a folder of zoneinfo is not a zone: glibc would silently fall back to UTC */
-	KNOWN_BUG(CHECK_ERR(cx_timefmt_init(&tf, NULL, "Europe"), "Europe"));
+	CHECK_ERR(cx_timefmt_init(&tf, NULL, "Europe"), "Europe");
 	CHECK_OK(cx_timefmt_init(&tf, NULL, "UTC"), "UTC");
 	time_is(&tf, "2026-07-01T12:00:00", utc_ms(2026, 7, 1, 12, 0, 0, 0));
 
