@@ -105,6 +105,10 @@ tcase summary-output-file 0 "cx-clv summary -q -o $TMPD/o.csv $D/orders.csv && c
 # --partial on pieces, then merge: the same bytes as one run
 tcase partial-merge 0 "tail -n +2 $TMPD/orders.csv > $TMPD/body && split -l 2500 $TMPD/body $TMPD/piece. && for f in $TMPD/piece.*; do (head -1 $TMPD/orders.csv; cat \$f) | cx-clv summary --partial -o \$f.p; done && cx-clv merge -q --calibration-end 1997-09-30 --holdout-end 1998-06-30 $TMPD/piece.*.p | cmp - $TMPD/sum.csv"
 tcase partial 0 "cx-clv summary --partial $D/orders.csv"
+# bad rows to --rejects: the row as read plus line and reason; counts reconcile
+tcase summary-rejects 0 "cx-clv summary --rejects $TMPD/rj.csv $D/bad-rows.csv && cat $TMPD/rj.csv"
+tcase score-rejects 0 "cx-clv score --model $D/model-bgnbd-paper.csv --rejects $TMPD/rj.csv $D/bad-x.csv && cat $TMPD/rj.csv"
+tcase validate-rejects 0 "cx-clv validate -q --model $D/model-bgnbd-paper.csv --calibration-end 2026-01-10 --rejects $TMPD/rj.csv $D/bad-rows.csv && cat $TMPD/rj.csv"
 
 # --- fit, score, validate, simulate outputs -------------------------------------------
 tcase fit-glance 0 "cx-clv fit -q --spend gamma-gamma --glance $TMPD/g.csv $TMPD/sum.csv >/dev/null && awk -F, 'NR == 1 { print; next } { printf \"%s,%s,%s,%.4f,%.3f,%.3f,%s\\n\", \$1, \$2, \$3, \$4, \$5, \$6, \$8 }' $TMPD/g.csv"
@@ -159,6 +163,8 @@ tcase err-horizon 2 "cx-clv score --model $D/model-bgnbd-paper.csv --horizon -1"
 tcase err-horizon-bgbb 2 "cx-clv score --model $D/model-bgbb-paper.csv --horizon 2.5"
 tcase err-validate-bgbb 2 "cx-clv validate --model $D/model-bgbb-paper.csv --calibration-end 2026-03-31 $D/orders.csv"
 tcase err-col 2 "cx-clv fit --col x"
+tcase err-rejects-stdout 2 "cx-clv summary --rejects - $D/orders.csv"
+tcase err-rejects-mode 2 "cx-clv fit --rejects r.csv"
 tcase err-max-iter 2 "cx-clv fit --max-iter 0"
 tcase err-level 2 "cx-clv fit --level 1.5"
 tcase err-delim 2 "cx-clv fit -d ab"
@@ -171,6 +177,8 @@ tcase err-bad-amount 1 "cx-clv summary $D/bad-amount.csv"
 tcase err-empty-id 1 "cx-clv summary $D/empty-id.csv"
 tcase err-empty-date 1 "cx-clv summary $D/empty-date.csv"
 tcase err-no-orders 1 "cx-clv summary $D/header-only.csv"
+tcase err-all-rejected 1 "cx-clv summary --rejects $TMPD/rj.csv $D/all-bad.csv"
+tcase err-rejects-dir 3 "cx-clv summary --rejects /nonexistent/dir/r.csv $D/orders.csv"
 tcase err-summary-column 1 "cx-clv summary $D/extreme.csv"
 tcase err-time-format 1 "cx-clv summary --time-format %Y%m%d $D/orders.csv"
 tcase err-fit-column 1 "cx-clv fit $D/no-T.csv"

@@ -13,6 +13,7 @@
 #include "csvin.h"
 #include "csvout.h"
 #include "outfile.h"
+#include "rejects.h"
 
 #define CLV_MAXPAR	4
 #define CLV_MAXRENAME	32
@@ -117,6 +118,24 @@ clv_ksum_value(const struct clv_ksum *k)
 	return k->s + k->c;
 }
 
+/* Bad rows: to --rejects (the row as read plus line and reason) when it was
+ * given, otherwise a message and exit 1 (io.c). */
+struct clv_rowerr {
+	struct cx_csvin	*in;
+	struct cx_rejects rj;
+	int		 on;
+	const char	*path;
+};
+void	clv_rowerr_open(struct clv_rowerr *, const char *path, struct cx_csvin *);
+/* Reject rec with a reason "COLUMN: ..." (printf format); returns 1 if the row
+ * went to --rejects (the caller skips it), exits otherwise. */
+int	clv_rowerr(struct clv_rowerr *, const struct cx_record *, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Strict number of column col: 1 value, 0 empty (when allowed), -1 rejected. */
+int	clv_row_double(struct clv_rowerr *, const struct cx_record *, int col, double *v,
+	    int allow_empty);
+unsigned long clv_rowerr_close(struct clv_rowerr *);	/* commits; returns rows rejected */
+
 /* Shared helpers (io.c). */
 struct cx_csvin	*clv_open_input(const struct clv_opts *, char **paths, size_t npaths);
 int		 clv_need_column(struct cx_csvin *, const char *name, int required);
@@ -143,7 +162,8 @@ struct clv_cust {
 struct clv_summary {
 	struct cx_hashmap *map;		/* customer_id -> struct clv_cust */
 	int32_t		 min_day, max_day;
-	unsigned long	 rows;
+	unsigned long	 rows;		/* rows accepted */
+	unsigned long	 nread, rejected;
 };
 int	clv_summary_read(const struct clv_opts *, char **paths, size_t npaths,
 	    struct clv_summary *);

@@ -1,5 +1,6 @@
 /* cx-clv io: input columns, strict fields, outputs, fitted-model files, patterns. */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,4 +301,62 @@ double
 clv_expm1_ratio(double k, double L)
 {
 	return k == 0 ? -L : -expm1(k * L) / k;
+}
+
+void
+clv_rowerr_open(struct clv_rowerr *e, const char *path, struct cx_csvin *in)
+{
+	memset(e, 0, sizeof *e);
+	e->in = in;
+	e->path = path;
+	if (path == NULL)
+		return;
+	if (cx_rejects_open(&e->rj, path, in) != 0)
+		cx_err(CX_EXIT_SYSTEM, "%s", path);
+	e->on = 1;
+}
+
+int
+clv_rowerr(struct clv_rowerr *e, const struct cx_record *rec, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	if (!e->on)
+		cx_errx(CX_EXIT_DATA, "%s:%lu: %s", cx_csvin_path(e->in), rec->line, reason);
+	cx_rejects_write(&e->rj, rec, reason);
+	return 1;
+}
+
+int
+clv_row_double(struct clv_rowerr *e, const struct cx_record *rec, int col, double *v,
+    int allow_empty)
+{
+	const char *s = rec->field[col], *why;
+
+	if (s[0] == '\0') {
+		if (allow_empty)
+			return 0;
+		clv_rowerr(e, rec, "%s: empty field", cx_csvin_colname(e->in, col));
+		return -1;
+	}
+	if ((why = cx_parse_double(s, v)) != NULL) {
+		clv_rowerr(e, rec, "%s: \"%s\" %s", cx_csvin_colname(e->in, col), s, why);
+		return -1;
+	}
+	return 1;
+}
+
+unsigned long
+clv_rowerr_close(struct clv_rowerr *e)
+{
+	if (!e->on)
+		return 0;
+	if (cx_rejects_commit(&e->rj) != 0)
+		cx_err(CX_EXIT_SYSTEM, "%s", e->path);
+	e->on = 0;
+	return e->rj.count;
 }

@@ -31,7 +31,7 @@ static const struct mode {
 enum {
 	OPT_CAL_END = CHAR_MAX + 1, OPT_COHORT, OPT_COL, OPT_DISCOUNT, OPT_GLANCE,
 	OPT_HOLD_END, OPT_HOLDOUT, OPT_HORIZON, OPT_LEVEL, OPT_MARGIN, OPT_MAX_ITER,
-	OPT_MAX_X, OPT_MODEL, OPT_N, OPT_PARAMS, OPT_PARTIAL, OPT_PLOT, OPT_SEED,
+	OPT_MAX_X, OPT_MODEL, OPT_N, OPT_PARAMS, OPT_PARTIAL, OPT_PLOT, OPT_REJECTS, OPT_SEED,
 	OPT_SPEND, OPT_T, OPT_TIME_FORMAT, OPT_TRACKING, OPT_UNIT, OPT_VERSION
 };
 
@@ -57,6 +57,7 @@ static const struct option longopts[] = {
 	{ "partial",		no_argument,		NULL, OPT_PARTIAL },
 	{ "plot",		required_argument,	NULL, OPT_PLOT },
 	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "rejects",		required_argument,	NULL, OPT_REJECTS },
 	{ "seed",		required_argument,	NULL, OPT_SEED },
 	{ "spend",		required_argument,	NULL, OPT_SPEND },
 	{ "T",			required_argument,	NULL, OPT_T },
@@ -85,6 +86,7 @@ static const struct { int opt; int modes; const char *name; } optmodes[] = {
 	{ OPT_PARAMS,	M_SIMULATE,			"--params" },
 	{ OPT_PARTIAL,	M_SUMMARY,			"--partial" },
 	{ OPT_PLOT,	M_VALIDATE,			"--plot" },
+	{ OPT_REJECTS,	M_SUMMARY | M_SCORE | M_VALIDATE,	"--rejects" },
 	{ OPT_SEED,	M_SIMULATE,			"--seed" },
 	{ OPT_SPEND,	M_FIT | M_SIMULATE,		"--spend" },
 	{ OPT_T,	M_SIMULATE,			"--T" },
@@ -114,6 +116,7 @@ usage(int status)
 	    "  -d, --delimiter CHAR     input delimiter (default ,)\n"
 	    "      --col CANON=ACTUAL   read column ACTUAL as CANON (repeatable)\n"
 	    "  -q, --quiet              no counts on standard error\n"
+	    "      --rejects FILE       bad rows to FILE (summary, score, validate)\n"
 	    "summary, validate:\n"
 	    "      --unit day|week|month          time unit of t_x and T (default week)\n"
 	    "      --calibration-end DATE         last day of the calibration period\n"
@@ -222,6 +225,7 @@ main(int argc, char *argv[])
 		case OPT_PARAMS:	o.params = optarg; break;
 		case OPT_PARTIAL:	o.partial = 1; break;
 		case OPT_PLOT:		o.plot = optarg; break;
+		case OPT_REJECTS:	o.rejects = optarg; break;
 		case OPT_SEED:		o.seed = (unsigned long)cx_opt_llong(optarg, "--seed", 0, 4294967295LL); break;
 		case OPT_SPEND:		o.spend_params = optarg; o.spend = 1; break;
 		case OPT_T:		o.T = cx_opt_double(optarg, "--T", 1e-9, 1e6); break;
@@ -274,6 +278,8 @@ main(int argc, char *argv[])
 		if (argc > 0)
 			cx_errx(CX_EXIT_USAGE, "simulate reads no input files");
 	}
+	if (o.rejects && strcmp(o.rejects, "-") == 0 && (o.out == NULL || strcmp(o.out, "-") == 0))
+		cx_errx(CX_EXIT_USAGE, "--rejects -: standard output already has the result; use -o FILE");
 	if (o.has_cal_end && o.has_hold_end && o.hold_end <= o.cal_end)
 		cx_errx(CX_EXIT_USAGE, "--holdout-end must be after --calibration-end");
 	if (mode->bit == M_VALIDATE && !o.has_cal_end)

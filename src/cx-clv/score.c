@@ -40,7 +40,8 @@ clv_score(const struct clv_opts *o, char **paths, size_t npaths)
 	struct cx_outfile of;
 	struct cx_csvout *w;
 	int cid, cx, ctx, cT, cz = -1, rc;
-	unsigned long rows = 0;
+	unsigned long rows = 0, nread = 0, rejected;
+	struct clv_rowerr re;
 	double H = o->horizon;
 
 	clv_read_model(o->model_file, &f);
@@ -55,21 +56,36 @@ clv_score(const struct clv_opts *o, char **paths, size_t npaths)
 		cz = clv_need_column(in, "mean_spend", 1);
 	w = clv_output_open(&of, o->out);
 	cx_csvout_row(w, head, 6);
+	clv_rowerr_open(&re, o->rejects, in);
 	while ((rc = cx_csvin_next(in, &rec)) == 1) {
 		double x, tx, T, z = NAN, pa, e, spend = NAN;
 
-		if (rec.nfield != cx_csvin_ncols(in))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, expected %zu",
-			    cx_csvin_path(in), rec.line, rec.nfield, cx_csvin_ncols(in));
-		clv_field_double(in, &rec, cx, &x, 0);
-		clv_field_double(in, &rec, ctx, &tx, 0);
-		clv_field_double(in, &rec, cT, &T, 0);
-		if (x < 0 || x != floor(x))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: x: \"%s\" is not a count",
-			    cx_csvin_path(in), rec.line, rec.field[cx]);
-		if (T < 0 || tx < 0 || tx > T || (x == 0 && tx != 0))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: t_x: \"%s\" is not a recency for x = %s, T = %s",
-			    cx_csvin_path(in), rec.line, rec.field[ctx], rec.field[cx], rec.field[cT]);
+		nread++;
+		if (rec.nfield != cx_csvin_ncols(in)) {
+			clv_rowerr(&re, &rec, "%zu fields, expected %zu", rec.nfield, cx_csvin_ncols(in));
+			continue;
+		}
+		if (clv_row_double(&re, &rec, cx, &x, 0) < 0 ||
+		    clv_row_double(&re, &rec, ctx, &tx, 0) < 0 ||
+		    clv_row_double(&re, &rec, cT, &T, 0) < 0)
+			continue;
+		if (x < 0 || x != floor(x)) {
+			clv_rowerr(&re, &rec, "x: \"%s\" is not a count", rec.field[cx]);
+			continue;
+		}
+		if (T < 0 || tx < 0 || tx > T || (x == 0 && tx != 0)) {
+			clv_rowerr(&re, &rec, "t_x: \"%s\" is not a recency for x = %s, T = %s",
+			    rec.field[ctx], rec.field[cx], rec.field[cT]);
+			continue;
+		}
+		if (f.has_spend && x > 0) {
+			int k = clv_row_double(&re, &rec, cz, &z, 1);
+
+			if (k < 0)
+				continue;
+			if (k == 0)
+				z = NAN;
+		}
 		pa = f.tx->palive(f.txpar, x, tx, T);
 		e = f.tx->condexp(f.txpar, x, tx, T, H);
 		cx_csvout_field(w, rec.field[cid], rec.len[cid]);
@@ -80,8 +96,6 @@ clv_score(const struct clv_opts *o, char **paths, size_t npaths)
 		else
 			cx_csvout_empty(w);
 		if (f.has_spend) {
-			if (x > 0 && clv_field_double(in, &rec, cz, &z, 1) == 0)
-				z = NAN;
 			spend = clv_gg_expected(f.gg, x, z > 0 ? z : NAN);
 			cx_csvout_double(w, spend);
 			cx_csvout_double(w, o->margin * spend * discounted(&f, x, tx, T, H, o->discount));
@@ -94,9 +108,11 @@ clv_score(const struct clv_opts *o, char **paths, size_t npaths)
 	}
 	if (rc < 0)
 		clv_input_fail(in, rc);
+	rejected = clv_rowerr_close(&re);
 	cx_csvin_free(in);
 	clv_output_close(&of, w, o->out);
 	if (!o->quiet)
-		cx_warnx("scored %lu customers with %s", rows, f.tx->name);
+		cx_warnx("read %lu rows, rejected %lu, scored %lu customers with %s", nread,
+		    rejected, rows, f.tx->name);
 	return CX_EXIT_OK;
 }

@@ -106,6 +106,7 @@ clv_summary_read(const struct clv_opts *o, char **paths, size_t npaths, struct c
 	struct cx_csvin *in = clv_open_input(o, paths, npaths);
 	struct cx_timefmt tf;
 	struct cx_record rec;
+	struct clv_rowerr re;
 	const char *why;
 	int cid, cdate, camt, rc;
 
@@ -115,26 +116,33 @@ clv_summary_read(const struct clv_opts *o, char **paths, size_t npaths, struct c
 	cdate = clv_need_column(in, "date", 1);
 	camt = clv_need_column(in, "amount", 0);
 	summary_init(s);
+	clv_rowerr_open(&re, o->rejects, in);
 	while ((rc = cx_csvin_next(in, &rec)) == 1) {
 		int32_t d;
 		double amount = NAN;
 
-		if (rec.nfield != cx_csvin_ncols(in))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, expected %zu",
-			    cx_csvin_path(in), rec.line, rec.nfield, cx_csvin_ncols(in));
-		if (rec.len[cid] == 0)
-			cx_errx(CX_EXIT_DATA, "%s:%lu: customer_id: empty field",
-			    cx_csvin_path(in), rec.line);
-		if (rec.len[cdate] == 0)
-			cx_errx(CX_EXIT_DATA, "%s:%lu: date: empty field",
-			    cx_csvin_path(in), rec.line);
-		if ((why = cx_timefmt_date(&tf, rec.field[cdate], &d)) != NULL)
-			cx_errx(CX_EXIT_DATA, "%s:%lu: date: \"%s\" %s",
-			    cx_csvin_path(in), rec.line, rec.field[cdate], why);
-		if (camt >= 0)
-			clv_field_double(in, &rec, camt, &amount, 1);
+		s->nread++;
+		if (rec.nfield != cx_csvin_ncols(in)) {
+			clv_rowerr(&re, &rec, "%zu fields, expected %zu", rec.nfield, cx_csvin_ncols(in));
+			continue;
+		}
+		if (rec.len[cid] == 0) {
+			clv_rowerr(&re, &rec, "customer_id: empty field");
+			continue;
+		}
+		if (rec.len[cdate] == 0) {
+			clv_rowerr(&re, &rec, "date: empty field");
+			continue;
+		}
+		if ((why = cx_timefmt_date(&tf, rec.field[cdate], &d)) != NULL) {
+			clv_rowerr(&re, &rec, "date: \"%s\" %s", rec.field[cdate], why);
+			continue;
+		}
+		if (camt >= 0 && clv_row_double(&re, &rec, camt, &amount, 1) < 0)
+			continue;
 		summary_add(s, rec.field[cid], rec.len[cid], d, amount);
 	}
+	s->rejected = clv_rowerr_close(&re);
 	if (rc < 0)
 		clv_input_fail(in, rc);
 	cx_csvin_free(in);
@@ -176,7 +184,7 @@ write_summary(const struct clv_opts *o, struct clv_summary *s)
 	size_t i, n = cx_hashmap_count(s->map), written = 0, late = 0;
 
 	if (s->rows == 0)
-		cx_errx(CX_EXIT_DATA, "no orders in the input");
+		cx_errx(CX_EXIT_DATA, "no usable orders in the input");
 	if (o->has_cal_end && hold_end < cal_end)
 		hold_end = cal_end;
 	w = clv_output_open(&of, o->out);
@@ -216,7 +224,8 @@ write_summary(const struct clv_opts *o, struct clv_summary *s)
 	}
 	clv_output_close(&of, w, o->out);
 	if (!o->quiet) {
-		cx_warnx("read %lu orders, wrote %zu customers", s->rows, written);
+		cx_warnx("read %lu rows, rejected %lu, wrote %zu customers", s->nread,
+		    s->rejected, written);
 		if (late)
 			cx_warnx("%zu customers whose first purchase is after the calibration end left out",
 			    late);
@@ -286,6 +295,7 @@ clv_merge(const struct clv_opts *o, char **paths, size_t npaths)
 		double amount = NAN;
 		const char *why;
 
+		s.nread++;
 		if ((rc = cx_partial_row(&p, &rec, PARTIAL_VERSION)) != 0)
 			cx_errx(cx_exit_status(rc), "%s", cx_partial_error(&p));
 		if (rec.len[cid] == 0)
