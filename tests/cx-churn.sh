@@ -77,6 +77,10 @@ for t in efron breslow; do
 	rcmp cox-vet-$t-basehaz 1e-9 time '' $D/r-cox-vet-$t-basehaz.csv \
 	    "awk -F, 'BEGIN { print \"time,cumhaz\" } \$1 == \"basehaz\" { print \$3 \",\" \$4 }' $TMPD/m.csv"
 done
+# the row-by-row path (used when per-time buckets would not fit) against R too
+rcmp cox-vet-sorted 1e-9 term '' $D/r-cox-vet-efron.csv "cx-churn cox $E --x-sorted --covariates trt,karno,celltype --reference celltype=squamous --summary $TMPD/s.csv $D/veteran.csv"
+rcmp cox-vet-sorted-summary 1e-9 n '' $D/r-cox-vet-efron-summary.csv "cat $TMPD/s.csv"
+rcmp cox-lung-sorted 1e-9 term '' $D/r-cox-lung-breslow.csv "cx-churn cox $E --x-sorted --ties breslow --covariates age,sex $D/lung.csv"
 rcmp cox-lung3 1e-9 term '' $D/r-cox-lung3-efron.csv "cx-churn cox $E --covariates age,sex,ph.ecog -q --summary $TMPD/s.csv --zph $TMPD/z.csv $D/lung.csv"
 rcmp cox-lung3-summary 1e-9 n '' $D/r-cox-lung3-efron-summary.csv "cat $TMPD/s.csv"
 rcmp cox-lung3-zph 1e-9 term '' $D/r-cox-lung3-efron-zph.csv "cat $TMPD/z.csv"
@@ -206,6 +210,13 @@ tcase rejects-quiet 0 "printf 'time,status\n1,1\n2x,0\n3,1\n' | cx-churn km $E -
 tcase gzip 0 "gzip -c $D/edge.csv | cx-churn quantiles $E --probs 0.5"
 tcase dev-full 3 "cx-churn km $E $D/lung.csv > /dev/full"
 tcase output-file 0 "cx-churn km $E -o $TMPD/o.csv $D/edge.csv && head -2 $TMPD/o.csv"
+if command -v gnuplot >/dev/null 2>&1; then
+	check plot-km "cx-churn km $E --by sex --plot $TMPD/km.png $D/lung.csv >/dev/null && head -c 4 $TMPD/km.png | od -c | grep -q 'P   N   G'"
+	check plot-cohort "cx-churn cohort --start signup --end churn --asof 2026-04-15 --by plan --plot $TMPD/c.png $D/cohort.csv >/dev/null && test -s $TMPD/c.png"
+fi
+tcase err-plot-mode 2 "cx-churn logrank $E --by sex --plot x.png $D/lung.csv"
+tcase err-plot-at 2 "cx-churn km $E --at 1 --plot x.png $D/lung.csv"
+tcase err-plot-partial 2 "cx-churn km $E --partial --plot x.png $D/lung.csv"
 check help "cx-churn --help | grep -q '^Example:' && cx-churn km --help | grep -q 'See cx-churn(1)'"
 check version "cx-churn --version | grep -q cxkit"
 tdone

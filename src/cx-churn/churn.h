@@ -49,6 +49,7 @@ struct churn_opts {
 	int		 quiet;
 	int		 partial;	/* --partial: write sufficient statistics */
 	int		 merging;	/* merge: inputs are partial files */
+	int		 x_sorted;	/* --x-sorted (tests): cox without per-time buckets */
 #define NOPTS 40
 	const char	*raw[NOPTS];	/* option text as given, by enum index */
 };
@@ -70,6 +71,8 @@ struct churn_row {
 	double		 scoreval;	/* eval: parsed score, when has_score */
 	int		 has_score;
 	const char	*id;		/* score: --id field */
+	const char	*path;		/* for messages */
+	unsigned long	 line;
 };
 
 /* Called once per good row; returns 0 to go on. */
@@ -135,6 +138,14 @@ struct cx_partial_in;
 struct cx_csvin *churn_partial_open(const struct churn_opts *, char **, size_t, struct cx_partial_in *);
 int	churn_partial_col(struct cx_csvin *, const char *name);
 
+/* ---- --plot through gnuplot (plot.c) ---- */
+struct plot;
+struct plot *plot_open(const char *path, const char *xlabel, const char *ylabel);
+void	plot_begin(struct plot *, size_t nseries, const char *const *title, const size_t *tlen, int band);
+void	plot_point(struct plot *, double x, double y);
+void	plot_end_series(struct plot *);
+void	plot_close(struct plot *);
+
 /* ---- modes ---- */
 int	mode_km(const struct churn_opts *, char **, size_t);
 int	mode_quantiles(const struct churn_opts *, char **, size_t);
@@ -146,19 +157,31 @@ int	mode_logit(const struct churn_opts *, char **, size_t);
 int	mode_eval(const struct churn_opts *, char **, size_t);
 int	mode_cohort(const struct churn_opts *, char **, size_t);
 
-/* ---- design matrices for cox and logit (design.c) ---- */
+/* ---- covariates for cox and logit (design.c) ---- */
 struct design {
-	size_t	 n, p;		/* rows kept, columns */
-	double	*x;		/* n x p row-major */
-	double	*time, *w;
-	int	*event;
-	char	**term;		/* p names: COL or COL=LEVEL */
-	size_t	 ndropped;	/* rows with a missing value */
-	int	 intercept;
+	size_t	 n, p, ncov;	/* rows kept, model columns, covariates */
+	uint32_t *trank;	/* per row: index into times */
+	double	*times;		/* distinct times, ascending */
+	size_t	 ntimes;
+	unsigned char *event;
+	double	*w;		/* NULL: all weights 1 */
+	int	*kind;		/* per covariate: 1 numeric, 2 text */
+	double	**num;		/* numeric covariate values (NULL for text) */
+	uint16_t **lev;		/* text covariate level codes (NULL for numeric) */
+	uint32_t **levcol;	/* level code -> column + 1 (0: the reference) */
 	size_t	*cbase;		/* ncov + 1: first column of each covariate */
-	size_t	 ncov;
+	char	**term;		/* p names: (Intercept), COL or COL=LEVEL */
+	int	*isdummy;	/* p flags */
+	double	*mean;		/* p weighted means (centring) */
+	size_t	 ndropped;	/* rows with a missing covariate */
+	int	 intercept;
 };
+#define DW(d, i)	((d)->w ? (d)->w[i] : 1.0)
 void	design_read(struct design *, const struct churn_opts *, char **, size_t, int intercept);
+/* x[0..p-1] of row i (raw, or minus the means when centre). */
+void	design_row(const struct design *, size_t i, double *x, int centre);
+void	design_sort(struct design *);		/* rows by time, stable */
+void	design_free_covariates(struct design *);
 void	design_free(struct design *);
 
 #endif /* CHURN_H */

@@ -238,6 +238,35 @@ mode_cohort(const struct churn_opts *o, char **paths, size_t npaths)
 	for (i = 0; i < cr.n; i++)
 		if (cr.asof_period - cr.c[i].cohort > kmax)
 			kmax = cr.asof_period - cr.c[i].cohort;
+	if (o->plot_file) {
+		/* one retention line per cohort over periods since signup */
+		struct plot *pl = plot_open(o->plot_file, o->period_week ? "weeks since signup" :
+		    "months since signup", "share still active");
+		const char **title = cx_xcalloc(cr.n + 1, sizeof(char *));
+		size_t *tlen = cx_xcalloc(cr.n + 1, sizeof(size_t));
+		char (*lab)[CX_TIME_BUFSZ + 256] = cx_xcalloc(cr.n + 1, sizeof(*lab));
+		for (i = 0; i < cr.n; i++) {
+			cx_format_date(period_start(cr.c[i].cohort, o->period_week), date);
+			snprintf(lab[i], sizeof(lab[i]), "%.*s%s%s", (int)(cr.c[i].keylen > 200 ? 200 :
+			    cr.c[i].keylen), cr.c[i].key, cr.c[i].keylen ? " " : "", date);
+			title[i] = lab[i];
+			tlen[i] = strlen(lab[i]);
+		}
+		plot_begin(pl, cr.n, title, tlen, 0);
+		for (i = 0; i < cr.n; i++) {
+			double gone = 0;
+			for (k = 0; cr.c[i].cohort + k <= cr.asof_period; k++) {
+				plot_point(pl, (double)k, (cr.c[i].size - gone) / cr.c[i].size);
+				if ((size_t)k < cr.c[i].ncap)
+					gone += cr.c[i].churned[k];
+			}
+			plot_end_series(pl);
+		}
+		plot_close(pl);
+		free(title);
+		free(tlen);
+		free(lab);
+	}
 	out = churn_out();
 	for (i = 0; i < o->nby; i++)
 		cx_csvout_str(out, o->by[i]);

@@ -8,8 +8,10 @@
  * and the `score` mode that reads the saved model back.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -22,16 +24,18 @@
 
 struct coxdata {
 	size_t	 n, p;
-	const double *x;	/* centred, sorted by time ascending */
-	const double *time, *w;
-	const int *event;
+	const struct design *d;	/* rows sorted by time ascending */
+	const uint32_t *time;	/* time ranks */
+	const unsigned char *event;
+	double	*xbuf;		/* p scratch values for one row */
 	int	 efron;
 };
+#define CW(cd, i)	DW((cd)->d, i)
 
 /* Log partial likelihood, score u and information imat (p x p) at beta. */
 static double
 cox_eval(const struct coxdata *cd, const double *beta, double *u, double *imat,
-    double *a, double *a2, double *c, double *c2, double *zb)
+    double *a, double *a2, double *c, double *c2)
 {
 	size_t n = cd->n, p = cd->p, i, j, k;
 	double loglik = 0, denom = 0;
@@ -41,20 +45,20 @@ cox_eval(const struct coxdata *cd, const double *beta, double *u, double *imat,
 	memset(imat, 0, p * p * sizeof(double));
 	memset(a, 0, p * sizeof(double));
 	memset(c, 0, p * p * sizeof(double));
-	for (i = 0; i < n; i++) {
-		double s = 0;
-		for (j = 0; j < p; j++)
-			s += cd->x[i * p + j] * beta[j];
-		zb[i] = s;
-	}
+	(void)i;
 	for (person = (long)n - 1; person >= 0; ) {
-		double dtime = cd->time[person], deadwt = 0, denom2 = 0;
+		uint32_t dtime = cd->time[person];
+		double deadwt = 0, denom2 = 0;
 		int ndead = 0;
 		memset(a2, 0, p * sizeof(double));
 		memset(c2, 0, p * p * sizeof(double));
 		while (person >= 0 && cd->time[person] == dtime) {
-			const double *xi = cd->x + (size_t)person * p;
-			double risk = exp(zb[person]) * cd->w[person];
+			const double *xi = cd->xbuf;
+			double zb = 0, wp = CW(cd, person), risk;
+			design_row(cd->d, (size_t)person, cd->xbuf, 1);
+			for (j = 0; j < p; j++)
+				zb += xi[j] * beta[j];
+			risk = exp(zb) * wp;
 			if (cd->event[person] == 0) {
 				denom += risk;
 				for (j = 0; j < p; j++) {
@@ -64,11 +68,11 @@ cox_eval(const struct coxdata *cd, const double *beta, double *u, double *imat,
 				}
 			} else {
 				ndead++;
-				deadwt += cd->w[person];
+				deadwt += wp;
 				denom2 += risk;
-				loglik += cd->w[person] * zb[person];
+				loglik += wp * zb;
 				for (j = 0; j < p; j++) {
-					u[j] += cd->w[person] * xi[j];
+					u[j] += wp * xi[j];
 					a2[j] += risk * xi[j];
 					for (k = 0; k <= j; k++)
 						c2[j * p + k] += risk * xi[j] * xi[k];
@@ -117,6 +121,145 @@ cox_eval(const struct coxdata *cd, const double *beta, double *u, double *imat,
 	for (j = 0; j < p; j++)
 		for (k = 0; k < j; k++)
 			imat[k * p + j] = imat[j * p + k];
+	return loglik;
+}
+
+/*
+ * The same log-likelihood, score and information by per-time sums: each
+ * thread adds its rows into per-time buckets (risk, risk x, risk x x' for the
+ * censored and for the deaths, death weight and count, sum w x and sum w x'b
+ * over deaths); the buckets are added and swept from the last time down with
+ * the Breslow/Efron formulas above.  Used when the buckets fit in memory
+ * (few distinct times, the usual integer days); needs no row order.
+ */
+struct bjob {
+	const struct coxdata *cd;
+	const double	*beta;
+	double		*b;		/* ntimes x stride */
+	size_t		 lo, hi, stride;
+};
+
+static void *
+bucket_rows(void *arg)
+{
+	struct bjob *jb = arg;
+	const struct coxdata *cd = jb->cd;
+	size_t p = cd->p, T = p * (p + 1) / 2, i, j, k, m;
+	double *x = cx_xmalloc((p + 1) * sizeof(double));
+
+	for (i = jb->lo; i < jb->hi; i++) {
+		double z = 0, w = CW(cd, i), risk, *b = jb->b + (size_t)cd->time[i] * jb->stride;
+		design_row(cd->d, i, x, 1);
+		for (j = 0; j < p; j++)
+			z += x[j] * jb->beta[j];
+		risk = exp(z) * w;
+		if (cd->event[i]) {
+			double *db = b + 1 + p + T;
+			double *tail = db + 1 + p + T;	/* deadwt, ndead, u[p], lz */
+			tail[0] += w;
+			tail[1] += 1;
+			for (j = 0; j < p; j++)
+				tail[2 + j] += w * x[j];
+			tail[2 + p] += w * z;
+			b = db;
+		}
+		b[0] += risk;
+		for (j = 0, m = 1 + p; j < p; j++) {
+			double rx = risk * x[j];
+			b[1 + j] += rx;
+			for (k = 0; k <= j; k++)
+				b[m++] += rx * x[k];
+		}
+	}
+	free(x);
+	return NULL;
+}
+
+static int
+nthreads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+static double
+cox_eval_buckets(const struct coxdata *cd, size_t ntimes, const double *beta, double *u,
+    double *imat, double *a, double *a2, double *c, double *c2)
+{
+	size_t p = cd->p, T = p * (p + 1) / 2, stride = 2 * (1 + p + T) + 3 + p, t, j, k, m;
+	int nt = cd->n < 100000 ? 1 : nthreads(), th;
+	struct bjob *jobs = cx_xcalloc((size_t)nt, sizeof(*jobs));
+	pthread_t *tid = cx_xcalloc((size_t)nt, sizeof(pthread_t));
+	double loglik = 0, denom = 0, *b0;
+
+	for (th = 0; th < nt; th++) {
+		jobs[th] = (struct bjob){ cd, beta, cx_xcalloc(ntimes * stride, sizeof(double)),
+		    cd->n * (size_t)th / (size_t)nt, cd->n * (size_t)(th + 1) / (size_t)nt, stride };
+		if (th > 0 && pthread_create(&tid[th], NULL, bucket_rows, &jobs[th]) != 0)
+			cx_errx(CX_EXIT_SYSTEM, "cannot start a thread");
+	}
+	bucket_rows(&jobs[0]);
+	b0 = jobs[0].b;
+	for (th = 1; th < nt; th++) {
+		size_t q;
+		pthread_join(tid[th], NULL);
+		for (q = 0; q < ntimes * stride; q++)
+			b0[q] += jobs[th].b[q];
+		free(jobs[th].b);
+	}
+	memset(u, 0, p * sizeof(double));
+	memset(imat, 0, p * p * sizeof(double));
+	memset(a, 0, p * sizeof(double));
+	memset(c, 0, p * p * sizeof(double));
+	for (t = ntimes; t-- > 0; ) {
+		const double *cb = b0 + t * stride, *db = cb + 1 + p + T, *tail = db + 1 + p + T;
+		double deadwt = tail[0], denom2 = db[0];
+		int ndead = (int)tail[1];
+		denom += cb[0] + db[0];
+		for (j = 0, m = 1 + p; j < p; j++) {
+			a[j] += cb[1 + j] + db[1 + j];
+			a2[j] = db[1 + j];
+			for (k = 0; k <= j; k++, m++) {
+				c[j * p + k] += cb[m] + db[m];
+				c2[j * p + k] = db[m];
+			}
+		}
+		if (ndead == 0)
+			continue;
+		loglik += tail[2 + p];
+		for (j = 0; j < p; j++)
+			u[j] += tail[2 + j];
+		if (!cd->efron || ndead == 1) {
+			loglik -= deadwt * log(denom);
+			for (j = 0; j < p; j++) {
+				double tj = a[j] / denom;
+				u[j] -= deadwt * tj;
+				for (k = 0; k <= j; k++)
+					imat[j * p + k] += deadwt * (c[j * p + k] - tj * a[k]) / denom;
+			}
+		} else {
+			double wtave = deadwt / ndead;
+			int r;
+			for (r = 0; r < ndead; r++) {
+				double f = (double)r / ndead, d2 = denom - f * denom2;
+				loglik -= wtave * log(d2);
+				for (j = 0; j < p; j++) {
+					double tj = (a[j] - f * a2[j]) / d2;
+					u[j] -= wtave * tj;
+					for (k = 0; k <= j; k++)
+						imat[j * p + k] += wtave * ((c[j * p + k] - f * c2[j * p + k]) -
+						    tj * (a[k] - f * a2[k])) / d2;
+				}
+			}
+		}
+	}
+	for (j = 0; j < p; j++)
+		for (k = 0; k < j; k++)
+			imat[k * p + j] = imat[j * p + k];
+	free(b0);
+	free(jobs);
+	free(tid);
 	return loglik;
 }
 
@@ -221,7 +364,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			s--;
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (!cd->event[i])
-				fen_add(&f, rank[i], cd->w[i]);
+				fen_add(&f, rank[i], CW(cd, i));
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i]) {
 				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
@@ -229,13 +372,13 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 				inf[3 * i] += lo;
 				inf[3 * i + 1] += hi;
 				inf[3 * i + 2] += eq;
-				conc += cd->w[i] * lo;
-				disc += cd->w[i] * hi;
-				tx += cd->w[i] * eq;
+				conc += CW(cd, i) * lo;
+				disc += CW(cd, i) * hi;
+				tx += CW(cd, i) * eq;
 			}
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i])
-				fen_add(&f, rank[i], cd->w[i]);
+				fen_add(&f, rank[i], CW(cd, i));
 		e = s - 1;
 	}
 	/* pass 2, ascending time: j as the later member against earlier events */
@@ -254,7 +397,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			}
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i])
-				fen_add(&f, rank[i], cd->w[i]);
+				fen_add(&f, rank[i], CW(cd, i));
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (!cd->event[i]) {
 				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
@@ -268,7 +411,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 	{
 		double npair = conc + disc + tx, somer = (conc - disc) / npair, v = 0;
 		for (j = 0; j < n; j++) {
-			double d = cd->w[j] * ((inf[3 * j] - inf[3 * j + 1]) / npair -
+			double d = CW(cd, j) * ((inf[3 * j] - inf[3 * j + 1]) / npair -
 			    (somer / npair) * (inf[3 * j] + inf[3 * j + 1] + inf[3 * j + 2]));
 			v += d * d;
 		}
@@ -299,7 +442,7 @@ cox_zph(const struct churn_opts *o, const struct coxdata *cd, const double *beta
 	double *a = cx_xcalloc(p, sizeof(double)), *a2 = cx_xmalloc(p * sizeof(double));
 	double *c = cx_xcalloc(p * p, sizeof(double)), *c2 = cx_xmalloc(p * p * sizeof(double));
 	double *du = cx_xmalloc(p * sizeof(double)), *dI = cx_xmalloc(p * p * sizeof(double));
-	double *sminus = cx_xmalloc(n * sizeof(double)), *zb = cx_xmalloc(n * sizeof(double));
+	double *sminus = cx_xmalloc((ds->ntimes + 1) * sizeof(double));
 	double denom = 0, gmean = 0, s = 1;
 	long person, st, e;
 	struct cx_csvout *out;
@@ -311,35 +454,33 @@ cox_zph(const struct churn_opts *o, const struct coxdata *cd, const double *beta
 		e = st;
 		while (e + 1 < (long)n && cd->time[e + 1] == cd->time[st])
 			e++;
-		for (i = (size_t)st; i <= (size_t)e; i++) {
-			sminus[i] = s;
+		sminus[cd->time[st]] = s;
+		for (i = (size_t)st; i <= (size_t)e; i++)
 			d += cd->event[i];
-		}
 		s *= (nrisk - d) / nrisk;
 		st = e + 1;
 	}
 	for (i = 0; i < n; i++)
 		if (cd->event[i]) {
-			gmean += 1 - sminus[i];
+			gmean += 1 - sminus[cd->time[i]];
 			nevr++;
 		}
 	gmean /= (double)nevr;
-	for (i = 0; i < n; i++) {
-		double z = 0;
-		for (j = 0; j < p; j++)
-			z += cd->x[i * p + j] * beta[j];
-		zb[i] = z;
-	}
 	for (person = (long)n - 1; person >= 0; ) {
-		double dtime = cd->time[person], deadwt = 0, denom2 = 0, g = 0;
+		uint32_t dtime = cd->time[person];
+		double deadwt = 0, denom2 = 0, g = 0;
 		int ndead = 0, m;
 		memset(a2, 0, p * sizeof(double));
 		memset(c2, 0, p * p * sizeof(double));
 		memset(du, 0, p * sizeof(double));
 		memset(dI, 0, p * p * sizeof(double));
 		while (person >= 0 && cd->time[person] == dtime) {
-			const double *xi = cd->x + (size_t)person * p;
-			double risk = exp(zb[person]) * cd->w[person];
+			const double *xi = cd->xbuf;
+			double risk, z = 0, wp = CW(cd, person);
+			design_row(ds, (size_t)person, cd->xbuf, 1);
+			for (j = 0; j < p; j++)
+				z += xi[j] * beta[j];
+			risk = exp(z) * wp;
 			if (cd->event[person] == 0) {
 				denom += risk;
 				for (j = 0; j < p; j++) {
@@ -349,11 +490,11 @@ cox_zph(const struct churn_opts *o, const struct coxdata *cd, const double *beta
 				}
 			} else {
 				ndead++;
-				deadwt += cd->w[person];
+				deadwt += wp;
 				denom2 += risk;
-				g = 1 - sminus[person] - gmean;
+				g = 1 - sminus[cd->time[person]] - gmean;
 				for (j = 0; j < p; j++) {
-					du[j] += cd->w[person] * xi[j];
+					du[j] += wp * xi[j];
 					a2[j] += risk * xi[j];
 					for (k = 0; k < p; k++)
 						c2[j * p + k] += risk * xi[j] * xi[k];
@@ -431,21 +572,10 @@ cox_zph(const struct churn_opts *o, const struct coxdata *cd, const double *beta
 	}
 	churn_side_close(out, h, o->zph_file);
 	free(U); free(I); free(a); free(a2); free(c); free(c2); free(du); free(dI);
-	free(sminus); free(zb);
+	free(sminus);
 }
 
 /* ---- the mode ---- */
-
-static const double *sort_time;
-static int
-cmp_time(const void *a, const void *b)
-{
-	double x = sort_time[*(const size_t *)a], y = sort_time[*(const size_t *)b];
-
-	if (x != y)
-		return (x > y) - (x < y);
-	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
-}
 
 static double
 chisq_p(double x, double df)
@@ -460,49 +590,29 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 	    "p_value", "conf_low", "conf_high" };
 	struct design ds;
 	struct coxdata cd;
-	size_t n, p, i, j, *ord;
-	double *x, *tm, *w, *mean, sw = 0, nev = 0;
-	int *ev;
-	double *beta, *newbeta, *u, *u0, *imat, *var, *a, *a2, *c, *c2, *zb, *lp;
+	size_t n, p, i, j;
+	double *mean, nev = 0, *xb;
+	double *beta, *newbeta, *u, *u0, *imat, *var, *a, *a2, *c, *c2, *lp;
 	double loglik0, loglik, newlk = 0, sctest = 0, wald = 0, z;
-	int iter, halving = 0, converged = 0, niter = 0;
+	int iter, halving = 0, converged = 0, niter = 0, use_buckets;
 	struct cx_csvout *out;
 
 	design_read(&ds, o, paths, npaths, 0);
+	design_sort(&ds);
 	n = ds.n;
 	p = ds.p;
-	/* sort by time ascending, centre covariates on their weighted means */
-	ord = cx_xmalloc(n * sizeof(size_t));
+	mean = ds.mean;		/* covariates are centred on their weighted means */
 	for (i = 0; i < n; i++)
-		ord[i] = i;
-	sort_time = ds.time;
-	qsort(ord, n, sizeof(size_t), cmp_time);
-	x = cx_xmalloc(n * p * sizeof(double));
-	tm = cx_xmalloc(n * sizeof(double));
-	w = cx_xmalloc(n * sizeof(double));
-	ev = cx_xmalloc(n * sizeof(int));
-	mean = cx_xcalloc(p, sizeof(double));
-	for (i = 0; i < n; i++) {
-		size_t r = ord[i];
-		memcpy(x + i * p, ds.x + r * p, p * sizeof(double));
-		tm[i] = ds.time[r];
-		w[i] = ds.w[r];
-		ev[i] = ds.event[r];
-		sw += w[i];
-		nev += ev[i] ? w[i] : 0;
-		for (j = 0; j < p; j++)
-			mean[j] += w[i] * x[i * p + j];
-	}
-	free(ds.x); ds.x = NULL;
-	free(ord);
-	for (j = 0; j < p; j++)
-		mean[j] /= sw;
-	for (i = 0; i < n; i++)
-		for (j = 0; j < p; j++)
-			x[i * p + j] -= mean[j];
+		nev += ds.event[i] ? DW(&ds, i) : 0;
 	if (nev == 0)
 		cx_errx(CX_EXIT_DATA, "cox: no events in the data");
-	cd = (struct coxdata){ n, p, x, tm, w, ev, o->ties == TIES_EFRON };
+	xb = cx_xmalloc((p + 1) * sizeof(double));
+	cd = (struct coxdata){ n, p, &ds, ds.trank, ds.event, xb, o->ties == TIES_EFRON };
+	/* per-time buckets when they take at most 64 MB a thread (--x-sorted: never) */
+	use_buckets = !o->x_sorted &&
+	    ds.ntimes * (2 * (1 + p + p * (p + 1) / 2) + 3 + p) * sizeof(double) <= ((size_t)64 << 20);
+#define EVAL(b)	(use_buckets ? cox_eval_buckets(&cd, ds.ntimes, (b), u, imat, a, a2, c, c2) : \
+		    cox_eval(&cd, (b), u, imat, a, a2, c, c2))
 	beta = cx_xcalloc(p, sizeof(double));
 	newbeta = cx_xcalloc(p, sizeof(double));
 	u = cx_xmalloc(p * sizeof(double));
@@ -513,11 +623,9 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 	a2 = cx_xmalloc(p * sizeof(double));
 	c = cx_xmalloc(p * p * sizeof(double));
 	c2 = cx_xmalloc(p * p * sizeof(double));
-	zb = cx_xmalloc(n * sizeof(double));
-	lp = cx_xmalloc(n * sizeof(double));
 
 	/* coxfit6: initial loglik, score test, first step */
-	loglik0 = loglik = cox_eval(&cd, beta, u, imat, a, a2, c, c2, zb);
+	loglik0 = loglik = EVAL(beta);
 	memcpy(u0, u, p * sizeof(double));
 	if (chol_solve(imat, u, p) != 0)
 		cx_errx(CX_EXIT_NOCONV, "cox: the information matrix is singular at 0 "
@@ -529,7 +637,7 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 	for (iter = 1; iter <= o->maxiter; iter++) {
 		int notfinite = 0;
 		niter = iter;
-		newlk = cox_eval(&cd, newbeta, u, imat, a, a2, c, c2, zb);
+		newlk = EVAL(newbeta);
 		if (!isfinite(newlk))
 			notfinite = 1;
 		for (j = 0; j < p && !notfinite; j++)
@@ -592,12 +700,18 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 		cx_csvout_double(out, exp(beta[j] + z * se));
 		cx_csvout_endrow(out);
 	}
+	if (o->zph_file)
+		cox_zph(o, &cd, beta, &ds);
+	/* the linear predictor is all that concordance and the baseline hazard need */
+	lp = cx_xmalloc((n + 1) * sizeof(double));
 	for (i = 0; i < n; i++) {
 		double s = 0;
+		design_row(&ds, i, xb, 1);
 		for (j = 0; j < p; j++)
-			s += x[i * p + j] * beta[j];
+			s += xb[j] * beta[j];
 		lp[i] = s;
 	}
+	design_free_covariates(&ds);
 	if (o->summary_file) {
 		static const char *sc[] = { "n", "events", "ties", "log_lik_null", "log_lik", "lr_chisq",
 		    "lr_p_value", "wald_chisq", "wald_p_value", "score_chisq", "score_p_value", "df",
@@ -636,26 +750,26 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 		long e2, s2;
 		/* survival 3.x centres factor dummies at 0 (the reference level), others at the mean */
 		size_t kk;
-		for (kk = 0; kk < ds.ncov; kk++)
-			if (strcmp(ds.term[ds.cbase[kk]], o->cov[kk]) != 0)
-				for (j = ds.cbase[kk]; j < ds.cbase[kk + 1]; j++) {
-					shift += mean[j] * beta[j];
-					mean[j] = 0;
-				}
+		(void)kk;
+		for (j = 0; j < p; j++)
+			if (ds.isdummy[j]) {
+				shift += mean[j] * beta[j];
+				mean[j] = 0;
+			}
 		size_t nt = 0;
 		double *ht = cx_xmalloc(n * sizeof(double)), *hv = cx_xmalloc(n * sizeof(double));
 		for (e2 = (long)n - 1; e2 >= 0; ) {
 			double dw = 0, d2 = 0, inc = 0;
 			int nd = 0;
 			s2 = e2;
-			while (s2 > 0 && tm[s2 - 1] == tm[e2])
+			while (s2 > 0 && ds.trank[s2 - 1] == ds.trank[e2])
 				s2--;
 			for (i = (size_t)s2; i <= (size_t)e2; i++) {
-				double r = w[i] * exp(lp[i] + shift);
+				double r = DW(&ds, i) * exp(lp[i] + shift);
 				denom += r;
-				if (ev[i]) {
+				if (ds.event[i]) {
 					nd++;
-					dw += w[i];
+					dw += DW(&ds, i);
 					d2 += r;
 				}
 			}
@@ -668,7 +782,7 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 					inc = dw / denom;
 				}
 			}
-			ht[nt] = tm[e2];
+			ht[nt] = ds.times[ds.trank[e2]];
 			hv[nt] = inc;
 			nt++;
 			e2 = s2 - 1;
@@ -695,11 +809,9 @@ mode_cox(const struct churn_opts *o, char **paths, size_t npaths)
 		free(ht);
 		free(hv);
 	}
-	if (o->zph_file)
-		cox_zph(o, &cd, beta, &ds);
-	free(x); free(tm); free(w); free(ev); free(mean);
+	free(xb);
 	free(beta); free(newbeta); free(u); free(u0); free(imat); free(var);
-	free(a); free(a2); free(c); free(c2); free(zb); free(lp);
+	free(a); free(a2); free(c); free(c2); free(lp);
 	design_free(&ds);
 	return CX_EXIT_OK;
 }

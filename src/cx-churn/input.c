@@ -207,6 +207,8 @@ churn_read(struct churn_input *ci, char **paths, size_t npaths,
 		const char *why;
 		ci->nread++;
 		cx_progress_tick(&prog, ci->nread, cx_csvin_bytes(in));
+		row.path = cx_csvin_path(in);
+		row.line = rec.line;
 		if ((why = parse_row(ci, &m, &rec, &row, &keybuf, &keycap)) != NULL) {
 			if (!have_rj)
 				cx_errx(CX_EXIT_DATA, "%s:%lu: %s", cx_csvin_path(in), rec.line, why);

@@ -171,6 +171,39 @@ km_at(struct cx_csvout *out, const struct curve *c, const struct ttab *t,
 	}
 }
 
+/* Survival steps from time 0 with the band, one series triple per group. */
+static void
+km_plot(const struct groups *g, const size_t *ord, const struct churn_opts *o)
+{
+	struct plot *pl = plot_open(o->plot_file, "time", "survival");
+	const char **title = cx_xcalloc(g->n + 1, sizeof(char *));
+	size_t *tlen = cx_xcalloc(g->n + 1, sizeof(size_t)), gi, i, s;
+
+	for (gi = 0; gi < g->n; gi++) {
+		title[gi] = cx_hashmap_key(g->map, ord[gi], &tlen[gi]);
+		if (o->nby == 0) {
+			title[gi] = "all";
+			tlen[gi] = 3;
+		}
+	}
+	plot_begin(pl, g->n, title, tlen, 1);
+	for (gi = 0; gi < g->n; gi++) {
+		struct curve c;
+		curve_build(&c, &g->tab[ord[gi]], o);
+		for (s = 0; s < 3; s++) {
+			const double *v = s == 0 ? c.surv : s == 1 ? c.lower : c.upper;
+			plot_point(pl, 0, 1);
+			for (i = 0; i < c.n; i++)
+				plot_point(pl, c.time[i], v[i]);
+			plot_end_series(pl);
+		}
+		curve_free(&c);
+	}
+	plot_close(pl);
+	free(title);
+	free(tlen);
+}
+
 int
 mode_km(const struct churn_opts *o, char **paths, size_t npaths)
 {
@@ -187,6 +220,8 @@ mode_km(const struct churn_opts *o, char **paths, size_t npaths)
 	out = churn_out();
 	km_header(out, o);
 	ord = groups_order(&g);
+	if (o->plot_file)
+		km_plot(&g, ord, o);
 	for (gi = 0; gi < g.n; gi++) {
 		struct ttab *t = &g.tab[ord[gi]];
 		struct curve c;

@@ -23,15 +23,20 @@ mode_logit(const struct churn_opts *o, char **paths, size_t npaths)
 	struct design ds;
 	struct cx_regress_fit f;
 	struct cx_csvout *out;
-	double *y, z = gsl_cdf_ugaussian_Pinv(1 - (1 - o->conf) / 2);
+	double *y, *x, z = gsl_cdf_ugaussian_Pinv(1 - (1 - o->conf) / 2);
 	size_t i;
 	int rc;
 
 	design_read(&ds, o, paths, npaths, 1);
 	y = cx_xmalloc(ds.n * sizeof(double));
-	for (i = 0; i < ds.n; i++)
+	x = cx_xmalloc(ds.n * ds.p * sizeof(double));
+	for (i = 0; i < ds.n; i++) {
 		y[i] = ds.event[i];
-	rc = cx_regress_logit(ds.x, y, o->weight_col ? ds.w : NULL, ds.n, ds.p, o->maxiter, 1e-8, &f);
+		design_row(&ds, i, x + i * ds.p, 0);
+	}
+	design_free_covariates(&ds);
+	rc = cx_regress_logit(x, y, ds.w, ds.n, ds.p, o->maxiter, 1e-8, &f);
+	free(x);
 	if (rc == CX_ENOMEM)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
 	if (rc != 0)

@@ -40,9 +40,9 @@ static const struct {
 enum {
 	OPT_ADJUST = CHAR_MAX + 1, OPT_ASOF, OPT_AT, OPT_BINS, OPT_BY, OPT_CALIB, OPT_CI,
 	OPT_CONF, OPT_COV, OPT_END, OPT_EVENT, OPT_EVENT_VALUE, OPT_GROUPS, OPT_HORIZON,
-	OPT_ID, OPT_MAXITER, OPT_MODEL, OPT_PAIRWISE, OPT_PARTIAL, OPT_PERIOD, OPT_PROBS, OPT_REF,
+	OPT_ID, OPT_MAXITER, OPT_MODEL, OPT_PAIRWISE, OPT_PARTIAL, OPT_PERIOD, OPT_PLOT, OPT_PROBS, OPT_REF,
 	OPT_REJECTS, OPT_RHO, OPT_SCORE, OPT_START, OPT_SUMMARY, OPT_TAU, OPT_TIES,
-	OPT_TIME, OPT_UNIT, OPT_VERSION, OPT_WEIGHT, OPT_WIDTH, OPT_ZPH
+	OPT_TIME, OPT_UNIT, OPT_VERSION, OPT_WEIGHT, OPT_WIDTH, OPT_ZPH, OPT_X_SORTED
 };
 static const struct option longopts[] = {
 	{ "adjust",	required_argument,	NULL, OPT_ADJUST },
@@ -68,6 +68,7 @@ static const struct option longopts[] = {
 	{ "pairwise",	required_argument,	NULL, OPT_PAIRWISE },
 	{ "partial",	no_argument,		NULL, OPT_PARTIAL },
 	{ "period",	required_argument,	NULL, OPT_PERIOD },
+	{ "plot",	required_argument,	NULL, OPT_PLOT },
 	{ "probs",	required_argument,	NULL, OPT_PROBS },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "reference",	required_argument,	NULL, OPT_REF },
@@ -83,6 +84,7 @@ static const struct option longopts[] = {
 	{ "version",	no_argument,		NULL, OPT_VERSION },
 	{ "weight",	required_argument,	NULL, OPT_WEIGHT },
 	{ "width",	required_argument,	NULL, OPT_WIDTH },
+	{ "x-sorted",	no_argument,		NULL, OPT_X_SORTED },
 	{ "zph",	required_argument,	NULL, OPT_ZPH },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -119,6 +121,7 @@ usage(int status)
 	    "  --ties efron|breslow --summary F --model F --zph F --maxiter N  cox/logit\n"
 	    "  --model F --horizon H1,H2 --id COL   score   --score COL --bins N --calibration F  eval\n"
 	    "  --period month|week                  cohort\n"
+	    "  --plot FILE.png   draw the km curves or cohort lines with gnuplot\n"
 	    "  --partial   write mergeable counts (km, quantiles, lifetable, logrank, cohort);\n"
 	    "              cx-churn merge FILE... prints the single-run answer\n"
 	    "  -d C  delimiter   -o FILE  output   --rejects FILE   -q quiet   --version\n\n"
@@ -274,6 +277,7 @@ parse_opts(int argc, char *argv[], struct churn_opts *o, const char **out, int *
 		case OPT_MODEL:		o->model_file = optarg; break;
 		case OPT_PAIRWISE:	o->pairwise_file = optarg; break;
 		case OPT_PARTIAL:	o->partial = 1; break;
+		case OPT_PLOT:		o->plot_file = optarg; break;
 		case OPT_PERIOD:	o->period_week = pick(optarg, "--period", periods, 2); break;
 		case OPT_PROBS:		o->probs = double_list(optarg, &o->nprobs, "--probs", 0, 1); break;
 		case OPT_REF:		o->ref = split_list(optarg, &o->nref, "--reference"); break;
@@ -290,6 +294,7 @@ parse_opts(int argc, char *argv[], struct churn_opts *o, const char **out, int *
 		case OPT_WEIGHT:	o->weight_col = optarg; break;
 		case OPT_WIDTH:		o->width = cx_opt_double(optarg, "--width", 1e-300, 1e300); break;
 		case OPT_ZPH:		o->zph_file = optarg; break;
+		case OPT_X_SORTED:	o->x_sorted = 1; break;
 		default:		usage(CX_EXIT_USAGE);
 		}
 	}
@@ -336,6 +341,12 @@ check_opts(struct churn_opts *o, size_t m, int *maxiter_set)
 	}
 	if (o->partial && !(m <= 3 || m == 8))
 		cx_errx(CX_EXIT_USAGE, "--partial applies to km, quantiles, lifetable, logrank and cohort");
+	if (o->plot_file && !(m == 0 || m == 8))
+		cx_errx(CX_EXIT_USAGE, "--plot applies to km and cohort");
+	if (o->plot_file && o->nat)
+		cx_errx(CX_EXIT_USAGE, "--plot draws the whole curve: drop --at");
+	if (o->plot_file && o->partial)
+		cx_errx(CX_EXIT_USAGE, "--plot and --partial cannot be used together");
 	if (o->end_col && !o->start_col)
 		cx_errx(CX_EXIT_USAGE, "--end needs --start");
 	if (o->unit != UNIT_DAY && !o->start_col)
@@ -369,10 +380,17 @@ check_opts(struct churn_opts *o, size_t m, int *maxiter_set)
 }
 
 /* The names of the options a partial file records (opt_NAME), in enum order. */
-static const char *const popt_names[] = { "adjust", "asof", "at", NULL, "by", NULL, "ci",
-	"conf", NULL, "end", "event", "event-value", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	"period", "probs", NULL, NULL, "rho", NULL, "start", NULL, "tau", NULL, "time", "unit",
-	NULL, "weight", "width", NULL };
+static const struct {
+	int		 opt;
+	const char	*name;
+} popt[] = {
+	{ OPT_ADJUST, "adjust" }, { OPT_ASOF, "asof" }, { OPT_AT, "at" }, { OPT_BY, "by" },
+	{ OPT_CI, "ci" }, { OPT_CONF, "conf" }, { OPT_END, "end" }, { OPT_EVENT, "event" },
+	{ OPT_EVENT_VALUE, "event-value" }, { OPT_PERIOD, "period" }, { OPT_PROBS, "probs" },
+	{ OPT_RHO, "rho" }, { OPT_START, "start" }, { OPT_TAU, "tau" }, { OPT_TIME, "time" },
+	{ OPT_UNIT, "unit" }, { OPT_WEIGHT, "weight" }, { OPT_WIDTH, "width" },
+};
+#define NPOPT (sizeof(popt) / sizeof(popt[0]))
 
 void
 churn_partial_meta(const struct churn_opts *o, struct cx_partial_meta *pm,
@@ -380,12 +398,12 @@ churn_partial_meta(const struct churn_opts *o, struct cx_partial_meta *pm,
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < NOPTS && i < sizeof(popt_names) / sizeof(popt_names[0]); i++)
-		if (popt_names[i]) {
-			names[k] = popt_names[i];
-			vals[k] = o->raw[i] ? o->raw[i] : "";
-			k++;
-		}
+	for (i = 0; i < NPOPT; i++) {
+		const char *v = o->raw[popt[i].opt - CHAR_MAX - 1];
+		names[k] = popt[i].name;
+		vals[k] = v ? v : "";
+		k++;
+	}
 	pm->tool = "cx-churn";
 	pm->mode = o->mode;
 	pm->version = 1;
@@ -485,8 +503,9 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (modes[m].run == NULL) {	/* merge */
 		size_t k;
-		for (k = 0; k < sizeof(popt_names) / sizeof(popt_names[0]); k++)
-			if ((popt_names[k] && o.raw[k]) || o.partial || maxiter_set || o.ncov)
+		for (k = 0; k < NPOPT; k++)
+			if (o.raw[popt[k].opt - CHAR_MAX - 1] || o.partial || maxiter_set || o.ncov ||
+			    o.plot_file)
 				cx_errx(CX_EXIT_USAGE, "merge takes its options from the partial files "
 				    "(only -o, -q, --groups and --pairwise here)");
 		if (o.summary_file || o.model_file || o.zph_file || o.calib_file || o.rejects ||
