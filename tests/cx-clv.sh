@@ -19,8 +19,10 @@ LL1="awk -F, 'NR > 1 { printf \"%s log_lik %.1f\\n\", \$1, \$4 }'"
 
 # --- published figures --------------------------------------------------------
 # BG/NBD on CDNOW: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4
-# (Fader, Hardie and Lee 2005, Marketing Science 24(2), p. 279).  Both from the
-# published summary and from the raw transactions through cx-ingest and summary.
+# (Fader, Hardie and Lee 2005, Marketing Science 24(2), p. 279; the same four
+# values are BTYD's worked example, bgnbd.ConditionalExpectedTransactions.Rd:
+# "params <- c(0.243, 4.414, 0.793, 2.426)").  Both from the published summary
+# and from the raw transactions through cx-ingest and summary.
 tcase paper-bgnbd 0 "cx-clv fit -q --glance $TMPD/g.csv $SUM | $ROUND3 && $LL1 $TMPD/g.csv"
 tcase paper-bgnbd-raw 0 "cx-clv fit -q --glance $TMPD/g.csv $TMPD/sum.csv | $ROUND3 && $LL1 $TMPD/g.csv"
 # Gamma-Gamma: p = 6.25, q = 3.74, gamma = 15.44 (Fader, Hardie and Lee 2005,
@@ -34,7 +36,12 @@ tcase paper-gg 0 "cx-clv fit -q --spend gamma-gamma $TMPD/sum.csv | awk -F, '\$6
 # the 2 decimals it is determined to; the rest to every printed digit.
 tcase paper-pnbd 0 "cx-clv fit -q --model pnbd --glance $TMPD/g.csv $PUB --col x=frequency --col t_x=recency | awk -F, 'NR > 1 { printf \"%s %.\" (\$1 == \"beta\" ? 2 : 3) \"f\\n\", \$1, \$2 }' && $LL1 $TMPD/g.csv"
 # BG/BB on the donations data: alpha = 1.204, beta = 0.750, gamma = 0.657,
-# delta = 2.783, LL = -33225.6 (Fader, Hardie and Shang 2010, Marketing Science 29(6)).
+# delta = 2.783, LL = -33225.6 (Fader, Hardie and Shang 2010, Marketing Science 29(6);
+# BTYD's bgbb.rf.matrix.LL example uses them to two decimals, c(1.20, 0.75, 0.66, 2.78),
+# https://search.r-project.org/CRAN/refmans/BTYD/html/bgbb.rf.matrix.LL.html).
+# MBG/NBD: Batislam et al. (2007) fit a Turkish grocery panel that is not public,
+# so their estimates cannot be reproduced here; MBG/NBD is checked against the
+# R oracle (r-fits.csv) and by simulate-recover-mbgnbd.
 tcase paper-bgbb 0 "cx-clv fit -q --model bgbb --glance $TMPD/g.csv --col x=frequency --col t_x=recency --col n=periods --col weight=weights $CD/donations.csv | $ROUND3 && $LL1 $TMPD/g.csv"
 # Worked example: x = 2, t_x = 30.43, T = 38.86 expects 1.226 transactions in
 # the next 39 weeks (Fader, Hardie and Lee 2005, section 4).
