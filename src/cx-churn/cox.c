@@ -323,40 +323,53 @@ fen_sum(const struct fen *f, size_t i)	/* sum of [0, i) */
 	return s;
 }
 
-static const double *sort_key;
+struct lpidx {
+	double		lp;
+	uint32_t	i;
+};
+
 static int
-cmp_by_key(const void *a, const void *b)
+cmp_lpidx(const void *a, const void *b)
 {
-	double x = sort_key[*(const size_t *)a], y = sort_key[*(const size_t *)b];
+	double x = ((const struct lpidx *)a)->lp, y = ((const struct lpidx *)b)->lp;
 
 	return (x > y) - (x < y);
 }
 
 /*
  * Pairs (i event, j with time_j > time_i, or time_j == time_i and j censored):
- * concordant when lp_i > lp_j.  Counts weighted by w_i w_j; influence
- * imat[i] = d count / d w_i (concordant, discordant, tied.x), then
- * var = sum dfbeta^2 / 4 as in concordancefit.
+ * concordant when lp_i > lp_j.  Counts weighted by w_i w_j.  The influence of
+ * each row, d count / d w_i, is kept as two sums, concordant - discordant and
+ * concordant + discordant + tied.x, which is all the infinitesimal-jackknife
+ * variance of concordancefit needs: var = sum dfbeta^2 / 4.
  */
 static void
 concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se)
 {
-	size_t n = cd->n, i, j, nr = 0, *rank = cx_xmalloc(n * sizeof(size_t));
-	size_t *idx = cx_xmalloc(n * sizeof(size_t));
-	double *inf = cx_xcalloc(3 * n, sizeof(double)), conc = 0, disc = 0, tx = 0;
-	struct fen f = { cx_xcalloc(n + 2, sizeof(double)), 0 };
+	size_t n = cd->n, i, j, nr = 0;
+	uint32_t *rank = cx_xmalloc((n + 1) * sizeof(uint32_t));
+	double *inf, conc = 0, disc = 0, tx = 0;
+	struct fen f;
 	long s, e;
 
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	sort_key = lp;
-	qsort(idx, n, sizeof(size_t), cmp_by_key);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && lp[idx[i]] != lp[idx[i - 1]])
-			nr++;
-		rank[idx[i]] = nr;
+	{
+		struct lpidx *v = cx_xmalloc((n + 1) * sizeof(*v));
+		for (i = 0; i < n; i++) {
+			v[i].lp = lp[i];
+			v[i].i = (uint32_t)i;
+		}
+		qsort(v, n, sizeof(*v), cmp_lpidx);
+		for (i = 0; i < n; i++) {
+			if (i > 0 && v[i].lp != v[i - 1].lp)
+				nr++;
+			rank[v[i].i] = (uint32_t)nr;
+		}
+		free(v);
 	}
+	inf = cx_xcalloc(2 * n + 2, sizeof(double));
 	f.n = nr + 1;
+	f.t = cx_xcalloc(f.n + 2, sizeof(double));
+#define INF(i, lo, hi, eq) do { inf[2 * (i)] += (lo) - (hi); inf[2 * (i) + 1] += (lo) + (hi) + (eq); } while (0)
 	/* pass 1, descending time: event i against the tree of its comparable set */
 	for (e = (long)n - 1; e >= 0; ) {
 		s = e;
@@ -369,9 +382,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			if (cd->event[i]) {
 				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
 				double hi = fen_sum(&f, f.n) - lo - eq;
-				inf[3 * i] += lo;
-				inf[3 * i + 1] += hi;
-				inf[3 * i + 2] += eq;
+				INF(i, lo, hi, eq);
 				conc += CW(cd, i) * lo;
 				disc += CW(cd, i) * hi;
 				tx += CW(cd, i) * eq;
@@ -382,7 +393,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 		e = s - 1;
 	}
 	/* pass 2, ascending time: j as the later member against earlier events */
-	memset(f.t, 0, (n + 2) * sizeof(double));
+	memset(f.t, 0, (f.n + 2) * sizeof(double));
 	for (s = 0; s < (long)n; ) {
 		e = s;
 		while (e + 1 < (long)n && cd->time[e + 1] == cd->time[s])
@@ -391,9 +402,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			if (cd->event[i]) {
 				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
 				double hi = fen_sum(&f, f.n) - lo - eq;
-				inf[3 * i] += hi;	/* earlier event with higher lp: concordant */
-				inf[3 * i + 1] += lo;
-				inf[3 * i + 2] += eq;
+				INF(i, hi, lo, eq);	/* an earlier event with higher lp: concordant */
 			}
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i])
@@ -402,28 +411,24 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			if (!cd->event[i]) {
 				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
 				double hi = fen_sum(&f, f.n) - lo - eq;
-				inf[3 * i] += hi;
-				inf[3 * i + 1] += lo;
-				inf[3 * i + 2] += eq;
+				INF(i, hi, lo, eq);
 			}
 		s = e + 1;
 	}
+#undef INF
 	{
 		double npair = conc + disc + tx, somer = (conc - disc) / npair, v = 0;
 		for (j = 0; j < n; j++) {
-			double d = CW(cd, j) * ((inf[3 * j] - inf[3 * j + 1]) / npair -
-			    (somer / npair) * (inf[3 * j] + inf[3 * j + 1] + inf[3 * j + 2]));
+			double d = CW(cd, j) * (inf[2 * j] / npair - (somer / npair) * inf[2 * j + 1]);
 			v += d * d;
 		}
 		*cidx = (somer + 1) / 2;
 		*se = sqrt(v / 4);
 	}
 	free(rank);
-	free(idx);
 	free(inf);
 	free(f.t);
 }
-
 
 /*
  * cox.zph (survival 3.x): score test of beta(t) = beta + theta g(t) at
