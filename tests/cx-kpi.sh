@@ -114,6 +114,10 @@ tcase err-stream-noaht 1 "printf 'interval,calls\n1,3\n' | cx-kpi erlang --inter
 tcase err-stream-patience 1 "printf 'interval,calls,aht,patience\n1,3,100,0\n' | cx-kpi erlang --model a --interval 15min"
 tcase err-stream-nopatience 1 "printf 'interval,calls,aht\n1,3,100\n' | cx-kpi erlang --model a --interval 15min"
 tcase err-stream-agents 1 "printf 'interval,calls,aht,agents\n1,3,100,-2\n' | cx-kpi erlang --interval 15min"
+tcase err-overflow 1 "sed '2s/,12,300,/,12000000000000,300,/' $C | cx-kpi"
+tcase err-merge-period 1 "cx-kpi --partial --period day $C | sed '2s/,day,/,fortnight,/' | cx-kpi merge -"
+tcase err-merge-period-start 1 "cx-kpi --partial --period day $C | awk -F, -v OFS=, 'NR==2{\$9=\"x\"}1' | cx-kpi merge -"
+tcase unmet 0 "cx-kpi erlang --model b --calls 1e9 --interval 1h --aht 3600"
 tcase err-plan-nowait 1 "cut -d, -f1-5,7- $C | cx-kpi plan --period day"
 # partial files that cannot be merged
 cx-kpi --by queue --partial $C >"$TMPD/q.part"
@@ -128,6 +132,8 @@ tcase err-merge-count 1 "awk -F, -v OFS=, 'NR==2{\$10=99}1' $TMPD/q.part | cx-kp
 tcase err-merge-hist 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:x\"}1' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-hist-n 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:2\"}1' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-sum 1 "awk -F, -v OFS=, 'NR==2{\$19=\"\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-statcol 1 "sed '1s/,wait_n,/,waits,/' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-threshold 1 "sed '1s/,answered_in_20,/,answered_by_20,/' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-short 1 "head -2 $TMPD/q.part | cut -d, -f1-20 | cx-kpi merge -"
 
 # --- system errors: exit 3 -----------------------------------------------------------
@@ -146,6 +152,8 @@ tcase use-formula 2 "cx-kpi --sl-formula cisco $C"
 tcase use-attribute 2 "cx-kpi --attribute answer $C"
 tcase use-short 2 "cx-kpi --short-abandon -1 $C"
 tcase use-window 2 "cx-kpi --repeat-window 3weeks $C"
+tcase use-by-many 2 "cx-kpi --by \$(seq -s, 1 65) $C"
+tcase use-blocking 2 "cx-kpi erlang --model b --max-blocking 2 --calls 1 --interval 1h --aht 60"
 tcase use-by-empty 2 "cx-kpi --by , $C"
 tcase use-col 2 "cx-kpi --col wait_s $C"
 tcase use-delim 2 "cx-kpi -d ab $C"

@@ -185,6 +185,11 @@ erlang_staff(const struct kpi_opts *o, double calls, double aht, double interval
 		if (o->model == MODEL_C) {
 			n = (long)floor(a) + 1;
 			b = erlang_b(a, n);
+		} else if (o->model == MODEL_A) {
+			/* Answered within T <= answered = throughput / lambda <= n / a:
+			 * fewer than a * target agents cannot meet the target. */
+			n = (long)floor(a * o->target_sl);
+			b = erlang_b(a, n);
 		}
 		for (;;) {
 			evaluate(o, a, lambda, aht, patience, n, b, r);

@@ -219,6 +219,8 @@ get_duration(struct kpi_in *ki, const struct cx_record *r, int col, double *v, i
 		return kpi_in_bad(ki, r, col, why), -1;
 	if (*v < 0)
 		return kpi_in_bad(ki, r, col, "is negative"), -1;
+	if (*v >= 1e9)
+		return kpi_in_bad(ki, r, col, "is too long (over 1e9 seconds)"), -1;
 	return 1;
 }
 
