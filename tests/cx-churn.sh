@@ -32,6 +32,9 @@ rcmp km-lung-conf90 1e-9 time '' $D/r-km-lung-conf90.csv "cx-churn km $E --conf 
 rcmp km-lung-sex 1e-9 sex,time group=sex $D/r-km-lung-sex.csv "cx-churn km $E --by sex $D/lung.csv"
 rcmp km-vet-celltype 1e-9 celltype,time group=celltype $D/r-km-vet-celltype.csv "cx-churn km $E --by celltype $D/veteran.csv"
 rcmp km-at 1e-9 sex,time group=sex $D/r-km-at.csv "cx-churn km $E --by sex --at 0,100,200,365,500,730,1000 $D/lung.csv"
+# case weights ph.karno / 10 (rows with it missing left out, as survfit's na.omit)
+awk -F, -v OFS=, 'NR == 1 { print $0, "w"; next } $7 != "" { print $0, $7 / 10 }' $D/lung.csv >"$TMPD/lung-w.csv"
+rcmp km-lung-weighted 1e-9 time '' $D/r-km-lung-weighted.csv "cx-churn km $E --weight w $TMPD/lung-w.csv"
 rcmp km-edge 1e-9 grp,time group=grp $D/r-km-edge.csv "cx-churn km $E --by grp $D/edge.csv"
 tcase km-edge 0 "cx-churn km $E --by grp $D/edge.csv"
 
