@@ -139,6 +139,18 @@ check simulate-from-model "cx-clv simulate --model $D/model-bgnbd-gg-paper.csv -
 # a fit recovers the parameters it simulated from (20,000 customers, within 4 std. errors)
 tcase simulate-recover 0 "cx-clv simulate --model bgnbd --params r=0.243,alpha=4.414,a=0.793,b=2.426 --n 20000 --cohort 12 --seed 5 | cx-clv fit -q | awk -F, 'BEGIN { t[\"r\"] = 0.243; t[\"alpha\"] = 4.414; t[\"a\"] = 0.793; t[\"b\"] = 2.426 } NR > 1 { d = (\$2 - t[\$1]) / \$3; print \$1, (d < 4 && d > -4) ? \"ok\" : \"off by \" d \" std. errors\" }'"
 tcase simulate-recover-mbgnbd 0 "cx-clv simulate --model mbgnbd --params r=0.525,alpha=6.183,a=0.891,b=1.614 --n 20000 --cohort 12 --seed 6 | cx-clv fit -q --model mbgnbd | awk -F, 'BEGIN { t[\"r\"] = 0.525; t[\"alpha\"] = 6.183; t[\"a\"] = 0.891; t[\"b\"] = 1.614 } NR > 1 { d = (\$2 - t[\$1]) / \$3; print \$1, (d < 4 && d > -4) ? \"ok\" : \"off by \" d \" std. errors\" }'"
+# score agrees with simulate: on 50,000 simulated customers the mean expected
+# holdout transactions and the mean P(purchase) match the simulated holdout
+# (law of total expectation) within 3% + 0.003 -- for every model
+for spec in "bgbb alpha=1.204,beta=0.75,gamma=0.657,delta=2.783 6 5" \
+    "bgnbd r=0.243,alpha=4.414,a=0.793,b=2.426 39 39" \
+    "mbgnbd r=0.525,alpha=6.183,a=0.891,b=1.614 39 39" \
+    "pnbd r=0.553,alpha=10.578,s=0.606,beta=11.669 39 39"; do
+	set -- $spec
+	printf 'term,estimate,model\n' >"$TMPD/m-$1.csv"
+	echo "$2" | tr ',' '\n' | sed "s/=/,/; s/\$/,$1/" >>"$TMPD/m-$1.csv"
+	tcase sim-score-$1 0 "cx-clv simulate --model $1 --params $2 --n 50000 --T $3 --holdout $4 --cohort 0 --seed 11 > $TMPD/sh.csv && cx-clv score -q --model $TMPD/m-$1.csv --horizon $4 $TMPD/sh.csv > $TMPD/sc.csv && paste -d, $TMPD/sh.csv $TMPD/sc.csv | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next } { n++; h += \$(c[\"x_holdout\"]); a += (\$(c[\"x_holdout\"]) > 0); e += \$(c[\"expected_transactions\"]); p += \$(c[\"p_purchase\"]) } function ok(x, y) { d = x - y; if (d < 0) d = -d; return d <= 0.03 * y + 0.003 ? \"ok\" : \"off: \" x \" vs \" y } END { print \"expected transactions\", ok(e / n, h / n); print \"p_purchase\", ok(p / n, a / n) }'"
+done
 tcase help 0 "cx-clv --help | head -3"
 tcase version 0 "cx-clv --version"
 

@@ -82,8 +82,33 @@ bgbb_condexp(const double *p, double x, double tx, double n, double t)
 	return exp(la + d1) * -expm1(d2 - d1) / (ga - 1);
 }
 
+/*
+ * P(at least one transaction in the next t opportunities).  Given alive at
+ * opportunity n+1 (the event of eq. 11), p ~ Beta(alpha+x, beta+n-x) and
+ * theta ~ Beta(gamma, delta+n+1); with no transaction in an opportunity the
+ * customer may die before the next one, so
+ *   P(none | p, theta) = sum_{j=1}^{t-1} (1-p)^j (1-theta)^(j-1) theta
+ *                        + (1-p)^t (1-theta)^(t-1),
+ * and each term's expectation is a ratio of beta functions.
+ */
+static double
+bgbb_ppurchase(const double *p, double x, double tx, double n, double t)
+{
+	double al = p[0], be = p[1], ga = p[2], de = p[3];
+	double lbp = lbeta(al + x, be + n - x), lbt = lbeta(ga, de + n + 1), none = 0;
+	long j, T = (long)t;
+
+	if (T <= 0)
+		return 0;
+	for (j = 1; j < T; j++)
+		none += exp(lbeta(al + x, be + n - x + j) - lbp +
+		    lbeta(ga + 1, de + n + j) - lbt);
+	none += exp(lbeta(al + x, be + n - x + T) - lbp + lbeta(ga, de + n + T) - lbt);
+	return bgbb_palive(p, x, tx, n) * fmax(0, 1 - none);
+}
+
 const struct clv_model clv_bgbb = {
 	"bgbb", "BG/BB (Fader, Hardie and Shang 2010)", 1, 0, 4,
 	{ "alpha", "beta", "gamma", "delta" }, { 1, 1, 1, 1 },
-	bgbb_ll, NULL, bgbb_palive, bgbb_condexp, NULL
+	bgbb_ll, NULL, bgbb_palive, bgbb_condexp, bgbb_ppurchase
 };
