@@ -6,14 +6,17 @@
  *
  * First byte: bits 0-1 schema (calls, orders, surveys, moments), bit 2 --dedupe,
  * bit 3 --time-format ("%d/%m/%Y %H:%M" for calls, "%Y%m%d" for the others),
- * bit 4 --tz Europe/Paris, bit 5 -d ';', bit 6 --ws.  The rest is the input.
+ * bit 4 --tz Europe/Paris, bit 5 -d ';', bit 6 --ws, bit 7 --rejects.  The rest
+ * is the input.
  *
  * Promises checked besides the sanitizers:
  *  - the output is rectangular: every row has as many fields as its header;
  *  - rows read = rows written + rows rejected, every reject has a reason
  *    naming a column or the row;
  *  - canonical output ingests again (same schema, no options) to the same
- *    bytes, with nothing rejected.
+ *    bytes, with nothing rejected;
+ *  - with --rejects, each rejected row of the header's width is in the rejects
+ *    file unchanged, followed by its line and a non-empty reason.
  */
 #define _GNU_SOURCE 1
 #define main cx_ingest_main
@@ -60,10 +63,31 @@ has_odd_year(const char *s, size_t n)
 	}								\
 } while (0)
 
+/* Rejected rows of the header's width, copied: fields, then line. */
+struct kept {
+	char		*buf;		/* length-prefixed fields */
+	size_t		 len, cap;
+	unsigned long	 n;
+};
+
+static void
+keep(struct kept *k, const void *p, size_t n)
+{
+	if (k->len + n > k->cap) {
+		k->cap = (k->len + n) * 2 + 256;
+		k->buf = cx_xrealloc(k->buf, k->cap);
+	}
+	memcpy(k->buf + k->len, p, n);
+	k->len += n;
+}
+
+static char rejects_path[128];
+
 struct run {
 	char		*out;		/* canonical CSV written */
 	size_t		 outlen;
 	unsigned long	 nread, nwritten, nrejected;
+	size_t		 ninput;	/* input columns */
 	int		 ok;		/* read to the end (no CSV or header error) */
 };
 
@@ -80,9 +104,11 @@ memfd_with(const void *p, size_t n)
 /* ingest_run() without exits: bytes in, canonical CSV out (open_memstream). */
 static void
 ingest(const struct ingest_opts *o, const struct cx_timefmt *tf, const void *in,
-    size_t len, struct run *res)
+    size_t len, struct run *res, struct kept *kept)
 {
 	struct ingest g;
+	struct cx_rejects rj;
+	int rj_open = 0;
 	struct cx_record rec;
 	char path[64], *paths[1];
 	FILE *fp;
@@ -110,6 +136,11 @@ ingest(const struct ingest_opts *o, const struct cx_timefmt *tf, const void *in,
 	if (o->dedupe && (g.seen = cx_hashmap_new(sizeof(unsigned long))) == NULL)
 		abort();
 	map_columns(&g);
+	res->ninput = g.ninput;
+	if (kept != NULL) {
+		PROMISE(cx_rejects_open(&rj, rejects_path, g.in) == 0);
+		rj_open = 1;
+	}
 	while ((rc = cx_csvin_next(g.in, &rec)) == 1) {
 		res->nread++;
 		g.reason[0] = '\0';
@@ -119,11 +150,33 @@ ingest(const struct ingest_opts *o, const struct cx_timefmt *tf, const void *in,
 		} else {
 			PROMISE(g.reason[0] != '\0');
 			res->nrejected++;
+			if (kept != NULL) {
+				cx_rejects_write(&rj, &rec, g.reason);
+				/* a flag byte: 1 = compared (the header's width), 0 = ragged */
+				keep(kept, rec.nfield == g.ninput ? "\1" : "\0", 1);
+				if (rec.nfield == g.ninput) {
+					for (k = 0; k < rec.nfield; k++) {
+						keep(kept, &rec.len[k], sizeof rec.len[k]);
+						keep(kept, rec.field[k], rec.len[k]);
+					}
+					keep(kept, &rec.line, sizeof rec.line);
+				}
+				kept->n++;
+			}
 		}
 	}
 	res->ok = rc == 0;
 	PROMISE(cx_csvout_flush(g.out) == 0);
+	if (rj_open) {
+		if (res->ok)
+			PROMISE(cx_rejects_commit(&rj) == 0);
+		else
+			cx_rejects_abort(&rj);
+		rj_open = 0;
+	}
 done:
+	if (rj_open)
+		cx_rejects_abort(&rj);
 	cx_csvout_free(g.out);
 	fclose(fp);
 	cx_csvin_free(g.in);
@@ -159,6 +212,50 @@ check_rectangular(const struct run *r)
 	close(fd);
 }
 
+/* The rejects file holds the kept rows unchanged, then line and reason. */
+static void
+check_rejects(const struct kept *k, size_t ncols)
+{
+	struct cx_csvin_opts o;
+	struct cx_csvin *in;
+	struct cx_record rec;
+	char *paths[1];
+	size_t off = 0, i, len;
+	unsigned long rows = 0, line;
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	paths[0] = rejects_path;
+	in = cx_csvin_new(&o);
+	PROMISE(cx_csvin_open(in, paths, 1) == 0);
+	PROMISE(cx_csvin_ncols(in) == ncols + 2);
+	while ((rc = cx_csvin_next(in, &rec)) == 1) {
+		rows++;
+		PROMISE(off < k->len);
+		if (k->buf[off++] == 0)
+			continue;	/* ragged: written as read, not aligned */
+		PROMISE(rec.nfield == ncols + 2);
+		for (i = 0; i < ncols; i++) {
+			memcpy(&len, k->buf + off, sizeof len);
+			off += sizeof len;
+			PROMISE(rec.len[i] == len && memcmp(rec.field[i], k->buf + off, len) == 0);
+			off += len;
+		}
+		memcpy(&line, k->buf + off, sizeof line);
+		off += sizeof line;
+		{
+			char want[32];
+
+			snprintf(want, sizeof want, "%lu", line);
+			PROMISE(strcmp(rec.field[ncols], want) == 0);
+		}
+		PROMISE(rec.len[ncols + 1] > 0);
+	}
+	PROMISE(rc == 0);
+	PROMISE(rows == k->n);
+	cx_csvin_free(in);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -167,10 +264,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ingest_opts o;
 	struct cx_timefmt tf;
 	struct run first, again;
+	struct kept kept;
 	unsigned mode;
 
 	if (!ready) {
 		strict = getenv("FUZZ_STRICT") != NULL;
+		snprintf(rejects_path, sizeof rejects_path, "/tmp/fuzz-ingest-%ld.rejects.csv",
+		    (long)getpid());
 		cx_timefmt_init(&iso, NULL, NULL);
 		cx_timefmt_init(&fmt_calls, "%d/%m/%Y %H:%M", NULL);
 		cx_timefmt_init(&fmt_dates, "%Y%m%d", NULL);
@@ -196,14 +296,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		tf = (mode & 0x10) ? paris : iso;
 
-	ingest(&o, &tf, data, size, &first);
+	memset(&kept, 0, sizeof kept);
+	ingest(&o, &tf, data, size, &first, (mode & 0x80) ? &kept : NULL);
 	PROMISE(first.nread == first.nwritten + first.nrejected);
+	if ((mode & 0x80) && first.ok) {
+		check_rejects(&kept, first.ninput);
+		unlink(rejects_path);
+	}
+	free(kept.buf);
 	if (first.ok && first.outlen > 0) {
 		check_rectangular(&first);
 		/* canonical output is a fixed point: same schema, default options */
 		memset(&o.in, 0, sizeof o.in);
 		o.dedupe = 0;
-		ingest(&o, &iso, first.out, first.outlen, &again);
+		ingest(&o, &iso, first.out, first.outlen, &again, NULL);
 		PROMISE(again.ok);
 		if (strict || !has_odd_year(first.out, first.outlen)) {
 			PROMISE(again.nrejected == 0);
