@@ -131,6 +131,7 @@ done
 tcase validate 0 "cx-clv validate --model $D/model-bgnbd-paper.csv --calibration-end 1997-09-30 --tracking $TMPD/t.csv --glance $TMPD/g.csv $TMPD/orders.csv | awk -F, 'NR == 1 { print; next } { printf \"%s,%s,%.6f,%.6f\\n\", \$1, \$2, \$3, \$4 }' && sed -n '1,3p;39,40p;\$p' $TMPD/t.csv | awk -F, 'NR == 1 { print; next } { printf \"%s,%s,%s,%.6f,%s,%.6f\\n\", \$1, \$2, \$3, \$4, \$5, \$6 }' && awk -F, 'NR == 1 { print; next } { printf \"%s,%s,%s,%.6f,%.6f,%.6f,%.6f\\n\", \$1, \$2, \$3, \$4, \$5, \$6, \$7 }' $TMPD/g.csv"
 if command -v gnuplot >/dev/null 2>&1; then
 	check validate-plot "cx-clv validate -q --model $D/model-pnbd-paper.csv --calibration-end 1997-09-30 --max-x 5 --plot $TMPD/v.png $TMPD/orders.csv >/dev/null && head -c 4 $TMPD/v.png | grep -q PNG"
+	check validate-plot-fails "cx-clv validate -q --model $D/model-bgnbd-paper.csv --calibration-end 2026-03-31 --plot /nonexistent/dir/v.png $D/orders.csv >/dev/null 2>&1; test \$? = 3"
 fi
 tcase simulate 0 "cx-clv simulate --model bgnbd --params r=0.243,alpha=4.414,a=0.793,b=2.426 --n 5 --T 39 --cohort 12 --holdout 39 --spend p=6.25,q=3.74,gamma=15.44 --seed 42 | awk -F, 'NR == 1 { print; next } { printf \"%s,%s,%.6f,%.6f,%s,%s,%s\\n\", \$1, \$2, \$3, \$4, (\$5 == \"\" ? \"\" : sprintf(\"%.4f\", \$5)), \$6, \$7 }'"
 tcase simulate-bgbb 0 "cx-clv simulate --model bgbb --params alpha=1.204,beta=0.75,gamma=0.657,delta=2.783 --n 5 --T 6 --holdout 5 --seed 1"
@@ -182,6 +183,7 @@ tcase err-horizon 2 "cx-clv score --model $D/model-bgnbd-paper.csv --horizon -1"
 tcase err-horizon-bgbb 2 "cx-clv score --model $D/model-bgbb-paper.csv --horizon 2.5"
 tcase err-validate-bgbb 2 "cx-clv validate --model $D/model-bgbb-paper.csv --calibration-end 2026-03-31 $D/orders.csv"
 tcase err-col 2 "cx-clv fit --col x"
+tcase err-col-many 2 "cx-clv fit $(i=0; while [ $i -lt 33 ]; do printf -- '--col a%d=b ' $i; i=$((i + 1)); done)"
 tcase err-rejects-stdout 2 "cx-clv summary --rejects - $D/orders.csv"
 tcase err-rejects-mode 2 "cx-clv fit --rejects r.csv"
 tcase err-max-iter 2 "cx-clv fit --max-iter 0"
