@@ -3,16 +3,19 @@
  * and the field parsers a row check uses (lib/parse, lib/cxtime), built and run
  * by tests/fuzz/run.  Not part of `make check`.
  *
- * The first input byte chooses the mode: delimiter, --ws, no header, and whether
- * the rest is gzip-compressed here before reading (so the fuzzer explores the
- * text behind a gzip layer too; raw inputs may be gzip themselves, including cut
- * or corrupt ones).  The rest goes to a memfd that csvin opens by path.
+ * The first input byte chooses the mode: bits 0-1 delimiter (, ; tab |), bits
+ * 2-3 both set --ws, bit 4 no header (names a,b,c,d), bit 5 the rest is
+ * gzip-compressed here before reading (so the fuzzer explores the text behind a
+ * gzip layer too; raw inputs may be gzip themselves, including cut or corrupt
+ * ones), bit 6 also read the text split at its first 0xff byte as two files.
+ * The rest goes to a memfd that csvin opens by path.
  *
  * Besides the sanitizers, it aborts on broken promises:
  *  - fields are NUL-terminated at their length; lines never go backwards;
  *  - a record marked clean needs no quotes;
  *  - records written back through csvout read back identical (not in ws mode);
  *  - the gzip-wrapped copy of a plain input reads as the same records;
+ *  - two files read as one stream give the records of each (headers agreeing);
  *  - a parsed number is finite and its canonical text reads back exactly;
  *  - a parsed time or date formats canonically and reads back the same.
  * Known lib bugs (tests/fuzz/crashes-found/README.md) are stepped around so
@@ -167,23 +170,27 @@ fuzz_fields(char *s, size_t len)
 	}
 }
 
-/* Read the file behind fd with opts; every record into out; fields checked. */
+/* Read the files behind fds (one stream) with opts; every record into out. */
 static void
-read_fd(int fd, const struct cx_csvin_opts *o, struct recs *out, int parse_fields)
+read_fds(const int *fds, size_t nfd, const struct cx_csvin_opts *o, struct recs *out,
+    int parse_fields)
 {
 	struct cx_csvin *in = cx_csvin_new(o);
 	struct cx_record rec;
-	char path[64];
-	char *paths[1];
+	char path[2][64];
+	char *paths[2];
 	unsigned long last = 0;
+	const char *file = NULL;
 	size_t i;
 	int rc;
 
-	lseek(fd, 0, SEEK_SET);
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	paths[0] = path;
+	for (i = 0; i < nfd; i++) {
+		lseek(fds[i], 0, SEEK_SET);
+		snprintf(path[i], sizeof path[i], "/proc/self/fd/%d", fds[i]);
+		paths[i] = path[i];
+	}
 	memset(out, 0, sizeof *out);
-	if ((rc = cx_csvin_open(in, paths, 1)) == 0) {
+	if ((rc = cx_csvin_open(in, paths, nfd)) == 0) {
 		size_t n = cx_csvin_ncols(in);
 		char **names = cx_xcalloc(n, sizeof *names);
 		size_t *lens = cx_xcalloc(n, sizeof *lens);
@@ -200,6 +207,10 @@ read_fd(int fd, const struct cx_csvin_opts *o, struct recs *out, int parse_field
 		free(lens);
 		while ((rc = cx_csvin_next(in, &rec)) == 1) {
 			PROMISE(rec.nfield >= 1);
+			if (file != cx_csvin_path(in)) {	/* lines restart per file */
+				file = cx_csvin_path(in);
+				last = 0;
+			}
 			PROMISE(rec.line >= 1 && rec.line >= last);
 			last = rec.line;
 			for (i = 0; i < rec.nfield; i++) {
@@ -219,6 +230,109 @@ read_fd(int fd, const struct cx_csvin_opts *o, struct recs *out, int parse_field
 		PROMISE(cx_csvin_error(in) != NULL && cx_csvin_error(in)[0] != '\0');
 	out->rc = rc < 0 ? rc : 0;
 	cx_csvin_free(in);
+}
+
+static void
+read_fd(int fd, const struct cx_csvin_opts *o, struct recs *out, int parse_fields)
+{
+	read_fds(&fd, 1, o, out, parse_fields);
+}
+
+/* Append the records of src from index from on. */
+static void
+recs_append(struct recs *dst, const struct recs *src, size_t from)
+{
+	size_t i, j, off = 0, len;
+
+	for (i = 0; i < src->n; i++) {
+		if (i == from) {
+			put(dst, src->buf + off, src->len - off);
+			for (j = i; j < src->n; j++) {
+				if (dst->n == dst->ncap) {
+					dst->ncap = dst->ncap ? dst->ncap * 2 : 16;
+					dst->nf = cx_xrealloc(dst->nf, dst->ncap * sizeof *dst->nf);
+				}
+				dst->nf[dst->n++] = src->nf[j];
+			}
+			return;
+		}
+		for (j = 0; j < src->nf[i]; j++) {
+			memcpy(&len, src->buf + off, sizeof len);
+			off += sizeof len + len;
+		}
+	}
+}
+
+/* The header (record 0) of a and b are equal. */
+static int
+same_header(const struct recs *a, const struct recs *b)
+{
+	struct recs ha, hb;
+	int eq;
+
+	memset(&ha, 0, sizeof ha);
+	memset(&hb, 0, sizeof hb);
+	recs_append(&ha, a, 0);
+	recs_append(&hb, b, 0);
+	/* cut both to their first record */
+	ha.n = hb.n = 1;
+	{
+		size_t j, off = 0, len;
+
+		for (j = 0; j < a->nf[0]; j++) {
+			memcpy(&len, a->buf + off, sizeof len);
+			off += sizeof len + len;
+		}
+		ha.len = off;
+		off = 0;
+		for (j = 0; j < b->nf[0]; j++) {
+			memcpy(&len, b->buf + off, sizeof len);
+			off += sizeof len + len;
+		}
+		hb.len = off;
+	}
+	eq = recs_equal(&ha, &hb);
+	recs_free(&ha);
+	recs_free(&hb);
+	return eq;
+}
+
+/*
+ * Two files as one stream: split the text at its first 0xff byte; reading both
+ * together gives the records of each read alone (the second header dropped),
+ * or, when the headers differ, a data error.
+ */
+static void
+two_files(const uint8_t *data, size_t size, const struct cx_csvin_opts *o)
+{
+	const uint8_t *cut = memchr(data, 0xff, size);
+	struct recs a, b, ab, want;
+	int fds[2];
+
+	if (cut == NULL)
+		return;
+	fds[0] = memfd_with(data, (size_t)(cut - data));
+	fds[1] = memfd_with(cut + 1, size - (size_t)(cut - data) - 1);
+	read_fd(fds[0], o, &a, 0);
+	read_fd(fds[1], o, &b, 0);
+	read_fds(fds, 2, o, &ab, 0);
+	if (a.rc == 0 && b.rc == 0) {
+		if (o->no_header || same_header(&a, &b)) {
+			PROMISE(ab.rc == 0);
+			memset(&want, 0, sizeof want);
+			recs_append(&want, &a, 0);
+			recs_append(&want, &b, 1);	/* names come from the options */
+			PROMISE(recs_equal(&want, &ab));
+			recs_free(&want);
+		} else {
+			PROMISE(ab.rc == CX_EDATA);
+		}
+	}
+	recs_free(&a);
+	recs_free(&b);
+	recs_free(&ab);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* gzip p into a new buffer (one member). */
@@ -333,5 +447,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    memcmp(plain.buf + sizeof(size_t), "\xef\xbb\xbf", 3) != 0))
 		round_trip(&plain, &o);
 	recs_free(&plain);
+	if ((mode & 0x40) && !(mode & 0x20))
+		two_files(data, size, &o);
 	return 0;
 }
