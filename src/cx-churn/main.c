@@ -533,6 +533,13 @@ main(int argc, char *argv[])
 	}
 	if (cx_outfile_commit(&mainout) != 0)
 		cx_err(CX_EXIT_SYSTEM, "%s", out ? out : "stdout");
+	for (m = 0; m < NOPTS; m++)
+		free((char *)o.raw[m]);
+	if (merge_argv) {
+		for (m = 1; merge_argv[m]; m++)
+			free(merge_argv[m]);
+		free(merge_argv);
+	}
 	free(o.by); free(o.cov); free(o.ref);
 	if (o.at) free(o.at);
 	if (o.probs != defprobs) free(o.probs);
