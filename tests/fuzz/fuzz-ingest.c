@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE 1
 #define main cx_ingest_main
+int main(int, char *[]);	/* cx-ingest's main, renamed and unused */
 #include "../../src/cx-ingest.c"
 #undef main
 
