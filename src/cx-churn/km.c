@@ -107,7 +107,7 @@ static void
 km_header(struct cx_csvout *out, const struct churn_opts *o)
 {
 	static const char *cols[] = { "time", "n_risk", "n_event", "n_censor", "survival",
-	    "std_err", "conf_low", "conf_high", "cumhaz" };
+	    "std_err", "conf_low", "conf_high", "cumhaz", "conf_type", "conf_level" };
 	size_t i;
 
 	for (i = 0; i < o->nby; i++)
@@ -116,6 +116,9 @@ km_header(struct cx_csvout *out, const struct churn_opts *o)
 		cx_csvout_str(out, cols[i]);
 	cx_csvout_endrow(out);
 }
+
+static const char *const ci_names[] = { "log", "log-log", "plain" };
+static const struct churn_opts *row_opts;	/* for the conf_type and conf_level columns */
 
 static void
 km_row(struct cx_csvout *out, const char *key, size_t klen, size_t nby,
@@ -131,6 +134,8 @@ km_row(struct cx_csvout *out, const char *key, size_t klen, size_t nby,
 	cx_csvout_double(out, lo);
 	cx_csvout_double(out, hi);
 	cx_csvout_double(out, h);
+	cx_csvout_str(out, ci_names[row_opts->ci]);
+	cx_csvout_double(out, row_opts->conf);
 	cx_csvout_endrow(out);
 }
 
@@ -218,6 +223,7 @@ mode_km(const struct churn_opts *o, char **paths, size_t npaths)
 		return CX_EXIT_OK;
 	}
 	out = churn_out();
+	row_opts = o;
 	km_header(out, o);
 	ord = groups_order(&g);
 	if (o->plot_file)
