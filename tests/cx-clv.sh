@@ -112,6 +112,8 @@ tcase summary-output-file 0 "cx-clv summary -q -o $TMPD/o.csv $D/orders.csv && c
 # --partial on pieces, then merge: the same bytes as one run
 tcase partial-merge 0 "tail -n +2 $TMPD/orders.csv > $TMPD/body && split -l 2500 $TMPD/body $TMPD/piece. && for f in $TMPD/piece.*; do (head -1 $TMPD/orders.csv; cat \$f) | cx-clv summary --partial -o \$f.p; done && cx-clv merge -q --calibration-end 1997-09-30 --holdout-end 1998-06-30 $TMPD/piece.*.p | cmp - $TMPD/sum.csv"
 tcase partial 0 "cx-clv summary --partial $D/orders.csv"
+tcase summary-gzip 0 "gzip -c $TMPD/orders.csv > $TMPD/o.gz && cx-clv summary -q --calibration-end 1997-09-30 --holdout-end 1998-06-30 $TMPD/o.gz | cmp - $TMPD/sum.csv"
+check summary-sigpipe "cx-clv summary --calibration-end 1997-09-30 $TMPD/orders.csv 2>$TMPD/pipe.err | head -1 >/dev/null; test ! -s $TMPD/pipe.err"
 # bad rows to --rejects: the row as read plus line and reason; counts reconcile
 tcase summary-rejects 0 "cx-clv summary --rejects $TMPD/rj.csv $D/bad-rows.csv && cat $TMPD/rj.csv"
 tcase score-rejects 0 "cx-clv score --model $D/model-bgnbd-paper.csv --rejects $TMPD/rj.csv $D/bad-x.csv && cat $TMPD/rj.csv"
