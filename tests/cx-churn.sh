@@ -84,6 +84,15 @@ done
 rcmp cox-vet-sorted 1e-9 term '' $D/r-cox-vet-efron.csv "cx-churn cox $E --x-sorted --covariates trt,karno,celltype --reference celltype=squamous --summary $TMPD/s.csv $D/veteran.csv"
 rcmp cox-vet-sorted-summary 1e-9 n '' $D/r-cox-vet-efron-summary.csv "cat $TMPD/s.csv"
 rcmp cox-lung-sorted 1e-9 term '' $D/r-cox-lung-breslow.csv "cx-churn cox $E --x-sorted --ties breslow --covariates age,sex $D/lung.csv"
+# case weights (ph.karno / 10): coxph(weights =) with both ties methods, glm(weights =)
+for t in efron breslow; do
+	rcmp cox-lung-weighted-$t 1e-9 term '' $D/r-cox-lung-weighted-$t.csv \
+	    "cx-churn cox $E --covariates age,sex --weight w --ties $t --summary $TMPD/s.csv $TMPD/lung-w.csv"
+	rcmp cox-lung-weighted-$t-summary 1e-9 n '' $D/r-cox-lung-weighted-$t-summary.csv "cat $TMPD/s.csv"
+done
+rcmp logit-lung-weighted 1e-6 term '' $D/r-logit-lung-weighted.csv \
+    "cx-churn logit --event status --covariates age,sex --weight w --summary $TMPD/s.csv $TMPD/lung-w.csv"
+rcmp logit-lung-weighted-summary 1e-9 n '' $D/r-logit-lung-weighted-summary.csv "cat $TMPD/s.csv"
 rcmp cox-lung3 1e-9 term '' $D/r-cox-lung3-efron.csv "cx-churn cox $E --covariates age,sex,ph.ecog -q --summary $TMPD/s.csv --zph $TMPD/z.csv $D/lung.csv"
 rcmp cox-lung3-summary 1e-9 n '' $D/r-cox-lung3-efron-summary.csv "cat $TMPD/s.csv"
 rcmp cox-lung3-zph 1e-9 term '' $D/r-cox-lung3-efron-zph.csv "cat $TMPD/z.csv"

@@ -167,3 +167,19 @@ f <- survfit(Surv(time, status) ~ grp, data = edge)
 w(fmt(km(f)), "r-km-edge.csv")
 q1(f, c(0.25, 0.5, 0.75), 6, "r-q-edge.csv")
 lr(Surv(time, status) ~ grp, edge, 0, "lr-edge")
+
+# case weights (integers ph.karno / 10; rows without ph.karno left out)
+lw <- lung2[!is.na(lung2$ph.karno), ]; lw$w <- lw$ph.karno / 10
+for (ties in c("efron", "breslow")) {
+  f <- coxph(Surv(time, status) ~ age + sex, data = lw, weights = w, ties = ties)
+  w(fmt(data.frame(term = names(coef(f)), estimate = coef(f),
+    std_error = sqrt(diag(vcov(f))))), paste0("r-cox-lung-weighted-", ties, ".csv"))
+  w(fmt(data.frame(n = f$n, log_lik_null = f$loglik[1], log_lik = f$loglik[2],
+    score_chisq = f$score, concordance = f$concordance["concordance"])),
+    paste0("r-cox-lung-weighted-", ties, "-summary.csv"))
+}
+f <- glm(status ~ age + sex, data = lw, weights = w, family = binomial)
+s <- summary(f)$coefficients
+w(fmt(data.frame(term = rownames(s), estimate = s[, 1], std_error = s[, 2])), "r-logit-lung-weighted.csv")
+w(fmt(data.frame(n = nobs(f), deviance = f$deviance, null_deviance = f$null.deviance, aic = f$aic)),
+  "r-logit-lung-weighted-summary.csv")
