@@ -390,6 +390,21 @@ round_trip(const struct recs *r, const struct cx_csvin_opts *o)
 	close(fd);
 }
 
+/*
+ * Known (crashes-found/README.md): a first field that starts with the gzip
+ * magic bytes is written unquoted, and the output then reads as corrupt gzip.
+ */
+static int
+leading_gzip_magic(const struct recs *r)
+{
+	size_t len;
+
+	if (r->n == 0 || r->nf[0] == 0)
+		return 0;
+	memcpy(&len, r->buf, sizeof len);
+	return len >= 2 && memcmp(r->buf + sizeof len, "\x1f\x8b", 2) == 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -442,9 +457,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* written back, read again: same fields (ws mode has no quoting rules to
 	 * round-trip through, and without a header the names are not in the data) */
 	if (plain.rc == 0 && !o.ws && !o.no_header &&
-	    /* known: csvout writes a leading U+FEFF unquoted, csvin strips it */
-	    (strict || plain.len < sizeof(size_t) + 3 ||
-	    memcmp(plain.buf + sizeof(size_t), "\xef\xbb\xbf", 3) != 0))
+	    (strict || !leading_gzip_magic(&plain)))
 		round_trip(&plain, &o);
 	recs_free(&plain);
 	if ((mode & 0x40) && !(mode & 0x20))
