@@ -10,8 +10,11 @@
 
 #include "accum.h"
 #include "csvin.h"
+#include "csvout.h"
 #include "hist.h"
+#include "outfile.h"
 #include "period.h"
+#include "rejects.h"
 
 #define KPI_MAX_SL		16
 #define KPI_PARTIAL_VERSION	1
@@ -83,9 +86,6 @@ struct kpi_stats {
 };
 
 /* io.c: the input (with --rejects) and the output of every mode. */
-#include "csvout.h"
-#include "outfile.h"
-#include "rejects.h"
 
 struct kpi_in {
 	struct cx_csvin		*in;
@@ -112,11 +112,45 @@ struct kpi_out {
 void	kpi_out_open(struct kpi_out *, const char *path);
 int	kpi_out_close(struct kpi_out *);	/* CX_EXIT_OK, or exit 3 with a message */
 
-/* summary.c */
+/* Groups keyed by the --by values (each as a 4-byte length and the bytes) and
+ * the period start (8 bytes). */
+struct groups {
+	const struct kpi_opts	*o;
+	struct cx_hashmap	*map;		/* key -> struct kpi_stats */
+	struct cx_hashmap	*cust;		/* customer_id -> struct cust */
+	int64_t			 data_end;	/* latest start seen */
+	int			 have_wait, have_handle;
+	char			 day[11];	/* "YYYY-MM-DDT" of the last slow-parsed time */
+	int64_t			 day_ms;
+	int			 day_ok;
+	char			*key;
+	size_t			 keycap;
+};
+
+/* summary.c: the groups, the reading of call records, the KPI table. */
+void	groups_init(struct groups *, const struct kpi_opts *);
+void	groups_fini(struct groups *);
+/* The stats of (by values, period start), created zeroed when new. */
+struct kpi_stats *group_get(struct groups *, const char *const *val, const size_t *vlen,
+	    int64_t pstart);
+const char *key_field(const char *key, size_t i, size_t *len);	/* i-th --by value */
+int64_t	key_period(const char *key, size_t keylen);
+void	stats_merge(struct kpi_stats *dst, const struct kpi_stats *src);
+double	ratio(double num, double den);			/* NaN when den <= 0 */
+void	read_calls(struct groups *, char **files, size_t nfiles);
+size_t	*sorted_groups(const struct groups *);		/* malloc'd output order */
+void	write_keys(struct cx_csvout *, const struct groups *, size_t i);
+void	write_key_header(struct cx_csvout *, const struct kpi_opts *);
+void	write_summary(const struct groups *, const char *out);
 int	kpi_summary(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
-int	kpi_merge(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
-int	kpi_plan(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
 double	kpi_service_level(const struct kpi_stats *, enum sl_formula, size_t k);
+
+/* merge.c */
+void	kpi_write_partial(const struct groups *, const char *out);
+int	kpi_merge(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
+
+/* plan.c */
+int	kpi_plan(const struct kpi_opts *, char **files, size_t nfiles, const char *out);
 
 /* erlang.c */
 struct erl_result {
