@@ -52,6 +52,7 @@ check merge-icmi "cx-kpi --sl 10,20 $I > $TMPD/one.csv && split_calls() { :; } &
 tcase partial 0 "cx-kpi --by queue --period day --sl 10,20 --partial $C"
 tcase merge 0 "cx-kpi --by queue --period day --sl 10,20 --partial $C > $TMPD/a.part && cx-kpi merge $TMPD/a.part $TMPD/a.part"
 tcase merge-header-only 0 "head -1 $C | cx-kpi --partial --by queue > $TMPD/e.part && cx-kpi merge $TMPD/e.part"
+check merge-cat "cx-kpi --by queue --partial $TMPD/p1.csv > $TMPD/c1.part && cx-kpi --by queue --partial $TMPD/p2.csv > $TMPD/c2.part && cat $TMPD/c1.part $TMPD/c2.part | cx-kpi merge - > $TMPD/cat.csv && cx-kpi --by queue $C | cmp - $TMPD/cat.csv"
 tcase merge-gzip 0 "cx-kpi --partial --by queue $C | gzip -c > $TMPD/a.gz && cx-kpi merge $TMPD/a.gz"
 
 # --- Erlang: published numbers ----------------------------------------------------

@@ -141,7 +141,8 @@ usage(int status)
 	    "Examples:\n"
 	    "  cx-ingest --schema calls cdr.csv | cx-kpi --by queue --period week --sl 20,30\n"
 	    "  cx-kpi erlang --calls 100 --interval 30min --aht 180 --shrinkage 0.3\n"
-	    "  cx-kpi erlang --interval 5min --aht 240 --id day,interval_start bank_calls_5min.csv\n\n"
+	    "  cx-kpi erlang --interval 5min --aht 240 --id day,interval_start \\\n"
+	    "      bank_calls_5min.csv\n\n"
 	    "See cx-kpi(1).\n");
 	exit(CX_EXIT_OK);
 }
