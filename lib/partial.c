@@ -94,21 +94,24 @@ cx_partial_bad(struct cx_partial_in *p, const struct cx_record *r, int col, cons
 }
 
 int
+cx_partial_is_header(const struct cx_partial_in *p, const struct cx_record *r)
+{
+	if (r->nfield != cx_csvin_ncols(p->in))
+		return 0;
+	for (size_t i = 0; i < r->nfield; i++)
+		if (strcmp(r->field[i], cx_csvin_colname(p->in, i)) != 0)
+			return 0;
+	return 1;
+}
+
+int
 cx_partial_row(struct cx_partial_in *p, const struct cx_record *r, int version)
 {
 	char vbuf[32];
 
 	if (r->nfield < p->nmeta)
 		return cx_partial_bad(p, r, 0, "starts a row that is too short");
-	/* the header of another partial, as `cat a.part b.part` leaves it */
-	if (r->nfield == cx_csvin_ncols(p->in)) {
-		size_t i;
-		for (i = 0; i < r->nfield; i++)
-			if (strcmp(r->field[i], cx_csvin_colname(p->in, i)) != 0)
-				break;
-		if (i == r->nfield)
-			return 1;
-	}
+
 	if (strcmp(r->field[0], p->tool) != 0 || strcmp(r->field[1], p->mode) != 0) {
 		snprintf(p->msg, sizeof p->msg,
 		    "%s:%lu: a partial of %.40s %.40s, not of %s %s: cannot merge",

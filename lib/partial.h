@@ -58,10 +58,12 @@ void	cx_partial_fini(struct cx_partial_in *);
  * file is a partial of tool/mode.  0 or CX_EDATA/CX_ENOMEM. */
 int	cx_partial_open(struct cx_partial_in *, const struct cx_csvin *,
 	    const char *tool, const char *mode);
+/* Whether rec repeats the header (partials joined with cat, as GNU parallel or
+ * Hadoop Streaming leave them): a merge skips such rows. */
+int	cx_partial_is_header(const struct cx_partial_in *, const struct cx_record *);
 /* Check one row: same tool, mode and version as expected, and the same option
  * values as the first row read (a partial made with other options is refused,
- * naming the option).  0, 1 for a copy of the header (partials concatenated
- * with cat: skip the row), or CX_EDATA/CX_ENOMEM. */
+ * naming the option).  0 or CX_EDATA/CX_ENOMEM. */
 int	cx_partial_row(struct cx_partial_in *, const struct cx_record *, int version);
 /* The value of option name from the rows read so far; NULL if absent/no row. */
 const char *cx_partial_opt(const struct cx_partial_in *, const char *name);

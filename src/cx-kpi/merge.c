@@ -259,9 +259,9 @@ kpi_merge(const struct kpi_opts *cmd, char **files, size_t nfiles, const char *o
 		if (r.nfield != ncols)
 			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, the header has %zu",
 			    cx_csvin_path(ki.in), r.line, r.nfield, ncols);
-		if ((rc = cx_partial_row(&p, &r, KPI_PARTIAL_VERSION)) == 1)
+		if (cx_partial_is_header(&p, &r))
 			continue;	/* a header repeated by cat */
-		if (rc != 0)
+		if ((rc = cx_partial_row(&p, &r, KPI_PARTIAL_VERSION)) != 0)
 			cx_errx(cx_exit_status(rc), "%s", cx_partial_error(&p));
 		if (rows++ == 0) {
 			const char *v;

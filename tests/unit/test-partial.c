@@ -58,11 +58,9 @@ read_partial(const char *tool, int version, uint64_t *n, double *sum, char *msg)
 		while ((rc = cx_csvin_next(in, &r)) > 0) {
 			uint64_t k;
 			double d;
-			if ((rc = cx_partial_row(&p, &r, version)) == 1) {
-				rc = 0;
+			if (cx_partial_is_header(&p, &r))
 				continue;
-			}
-			if (rc != 0 ||
+			if ((rc = cx_partial_row(&p, &r, version)) != 0 ||
 			    (rc = cx_partial_u64(&p, &r, (int)p.nmeta + 1, &k)) != 0 ||
 			    (rc = cx_partial_double(&p, &r, (int)p.nmeta + 2, &d)) != 0)
 				break;
