@@ -8,6 +8,12 @@ set -e
 BENCH_DIR=${BENCH_DIR:-build/bench}
 mkdir -p "$BENCH_DIR"
 P=r=0.243,alpha=4.414,a=0.793,b=2.426
+# cpu CMD...: "wall cpu rss" of one run (cpu = user + sys seconds): shared
+# machines are noisy, and CPU time is the steadier comparison.
+cpu() {
+	/usr/bin/time -f '%e %U %S %M' "$@" 2>&1 >/dev/null | tail -n 1 |
+	    awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }'
+}
 for n in 100000 1000000; do
 	f=$BENCH_DIR/clv_sim_$n.csv
 	[ -s "$f" ] || cx-clv simulate --model bgnbd --params $P --n $n --T 39 --cohort 12 \
@@ -16,12 +22,11 @@ done
 echo "== cx-clv: BG/NBD fit on simulated customers (CDNOW parameters, 12-week cohort) =="
 for n in 100000 1000000; do
 	f=$BENCH_DIR/clv_sim_$n.csv
-	t=$(bench_time 1 cx-clv fit -q "$f")
-	rss=$(bench_rss cx-clv fit -q "$f")
-	printf '  clv: fit bgnbd %8d customers  %8.3f s  %8s kB peak RSS\n' "$n" "$t" "$rss"
-	eval "t_c_$n=$t"
-	tg=$(bench_time 1 cx-clv fit -q --spend gamma-gamma "$f")
-	printf '  clv: fit bgnbd + gamma-gamma %8d  %8.3f s\n' "$n" "$tg"
+	set -- $(cpu cx-clv fit -q "$f")
+	printf '  clv: fit bgnbd %8d customers  %8.3f s wall  %8.3f s cpu  %8s kB peak RSS\n' "$n" "$1" "$2" "$3"
+	eval "t_c_$n=$1 c_c_$n=$2"
+	set -- $(cpu cx-clv fit -q --spend gamma-gamma "$f")
+	printf '  clv: fit bgnbd + gamma-gamma %8d  %8.3f s wall  %8.3f s cpu\n' "$n" "$1" "$2"
 done
 if command -v Rscript >/dev/null 2>&1; then
 	for n in 100000 1000000; do
@@ -29,10 +34,11 @@ if command -v Rscript >/dev/null 2>&1; then
 			echo "  R fit at 1e6 skipped (BENCH_CLV_R_BIG=0)"; continue
 		fi
 		f=$BENCH_DIR/clv_sim_$n.csv
-		t=$(bench_time 1 Rscript tests/oracles/cx-clv/bench-fit.R "$f")
-		printf '  clv: R optim fit (whole script) %8d  %8.3f s\n' "$n" "$t"
-		eval "tc=\$t_c_$n"
-		bench_ratio "clv: cx-clv fit speed-up over R at $n [>= 20]" "$t" "$tc"
+		set -- $(cpu Rscript tests/oracles/cx-clv/bench-fit.R "$f")
+		printf '  clv: R optim fit (whole script) %8d  %8.3f s wall  %8.3f s cpu  %8s kB\n' "$n" "$1" "$2" "$3"
+		eval "tc=\$t_c_$n cc=\$c_c_$n"
+		bench_ratio "clv: cx-clv fit speed-up over R at $n, wall [>= 20]" "$1" "$tc"
+		bench_ratio "clv: cx-clv fit speed-up over R at $n, cpu [>= 20]" "$2" "$cc"
 	done
 	echo "  R estimates at 1e5: $(Rscript tests/oracles/cx-clv/bench-fit.R "$BENCH_DIR/clv_sim_100000.csv")"
 	echo "  cx-clv estimates at 1e5: $(cx-clv fit -q "$BENCH_DIR/clv_sim_100000.csv" | awk -F, 'NR > 1 { printf "%.6f ", $2 }')"
@@ -42,10 +48,11 @@ fi
 echo "== cx-clv: score throughput (1e6 customers, horizon 39) =="
 f=$BENCH_DIR/clv_sim_1000000.csv
 cx-clv fit -q --spend gamma-gamma "$f" > "$BENCH_DIR/clv_model.csv"
-t_s=$(bench_time 3 cx-clv score -q --model "$BENCH_DIR/clv_model.csv" --horizon 39 "$f")
-t_sd=$(bench_time 1 cx-clv score -q --model "$BENCH_DIR/clv_model.csv" --horizon 39 --discount 0.01 "$f")
+set -- $(cpu cx-clv score -q --model "$BENCH_DIR/clv_model.csv" --horizon 39 "$f")
+printf '  clv: score %8.3f s wall %8.3f s cpu  %10.0f customers/s wall, %10.0f cpu [target >= 1e6]  %s kB peak RSS\n' \
+    "$1" "$2" "$(echo "1000000 / $1" | bc -l)" "$(echo "1000000 / $2" | bc -l)" "$3"
+t_s=$1
+set -- $(cpu cx-clv score -q --model "$BENCH_DIR/clv_model.csv" --horizon 39 --discount 0.01 "$f")
+printf '  clv: score --discount 0.01 (39 steps) %8.3f s wall %8.3f s cpu\n' "$1" "$2"
 t_cnt=$(bench_time 3 build/tests/csvcount "$f")
-printf '  clv: score %8.3f s  %10.0f customers/s [target >= 1e6]\n' "$t_s" "$(echo "1000000 / $t_s" | bc -l)"
-printf '  clv: score --discount (39 steps) %8.3f s  %10.0f customers/s\n' "$t_sd" "$(echo "1000000 / $t_sd" | bc -l)"
 bench_ratio "clv: score time / bare libcsv pass (tests/csvcount)" "$t_s" "$t_cnt"
-echo "  peak RSS of score: $(bench_rss cx-clv score -q --model "$BENCH_DIR/clv_model.csv" "$f") kB (flat: streams)"
