@@ -33,6 +33,12 @@ bg.ll <- function(p, x, tx, TT, m = 0) {
   A4 <- ifelse(x > 0 | m == 1, log(a) - log(b + x - 1 + m) - (r + x) * log(al + tx), -Inf)
   sum(A1 + A2 + log(exp(A3) + exp(A4)))
 }
+# standard errors by the delta method from R's own Hessian (optimHess) of -LL in
+# log parameters: se(theta) = theta * sqrt(diag(solve(H)))
+fit_se <- function(ll, par, ...) {
+  H <- optimHess(log(par), function(u) -ll(exp(u), ...))
+  par * sqrt(diag(solve(H)))
+}
 fit <- function(ll, start, ...) {
   o <- optim(log(start), function(u) -ll(exp(u), ...), method = "Nelder-Mead",
              control = list(reltol = 1e-10, maxit = 5000))
@@ -126,6 +132,8 @@ bb.cet <- function(p, t, x, tx, n) {
 fits <- list()
 f <- fit(bg.ll, c(1, 1, 1, 1), x = x, tx = tx, TT = TT)
 fits$bgnbd <- data.frame(model = "bgnbd", term = c("r", "alpha", "a", "b"), estimate = f$par, log_lik = f$ll)
+ses <- list(data.frame(model = "bgnbd", term = c("r", "alpha", "a", "b"),
+                       std_error = fit_se(bg.ll, f$par, x = x, tx = tx, TT = TT)))
 f <- fit(bg.ll, c(1, 1, 1, 1), x = x, tx = tx, TT = TT, m = 1)
 fits$mbgnbd <- data.frame(model = "mbgnbd", term = c("r", "alpha", "a", "b"), estimate = f$par, log_lik = f$ll)
 # Pareto/NBD on the 1016 unique patterns (quadrature per customer is slow)
@@ -148,7 +156,11 @@ fits$gg <- data.frame(model = "gamma-gamma-published-zbar", term = c("p", "q", "
 dn <- read.csv(file.path(data, "donations.csv"))
 f <- fit(bb.ll, c(1, 1, 1, 1), x = dn$frequency, tx = dn$recency, n = dn$periods, w = dn$weights)
 fits$bgbb <- data.frame(model = "bgbb", term = c("alpha", "beta", "gamma", "delta"), estimate = f$par, log_lik = f$ll)
+ses[[2]] <- data.frame(model = "bgbb", term = c("alpha", "beta", "gamma", "delta"),
+                       std_error = fit_se(bb.ll, f$par, x = dn$frequency, tx = dn$recency,
+                                          n = dn$periods, w = dn$weights))
 w(do.call(rbind, fits), "r-fits.csv")
+w(do.call(rbind, ses), "r-se.csv")
 
 # ---- individual predictions at fixed (published) parameters ------------------
 # customers: the first 40 of the CDNOW summary plus extremes and synthetic cases
