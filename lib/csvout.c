@@ -106,8 +106,10 @@ needs_quotes(const struct cx_csvout *w, const char *s, size_t len)
 	/* no early exit: a branch-free OR over short fields is fastest */
 	for (; p < e; p++)
 		any |= w->special[*p];
-	/* a leading byte-order mark would be taken for the file's own and dropped */
-	return any || (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0);
+	/* At the start of a file a byte-order mark would be dropped on reading
+	 * and the gzip magic would make it look compressed: quote both. */
+	return any || (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) ||
+	    (len >= 2 && s[0] == '\x1f' && s[1] == '\x8b');
 }
 
 void

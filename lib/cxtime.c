@@ -18,6 +18,8 @@
 
 static const char BAD_TIME[] = "is not a valid time";
 static const char BAD_DATE[] = "is not a valid date";
+#define MIN_MS	(-62167219200000LL)		/* 0000-01-01T00:00:00Z */
+#define MAX_MS	(253402300799999LL)		/* 9999-12-31T23:59:59.999Z */
 
 int32_t
 cx_days_from_civil(int y, int m, int d)
@@ -219,6 +221,10 @@ cx_timefmt_time(const struct cx_timefmt *tf, const char *s, int64_t *ms)
 	if (!(tf->format ? format_parse(tf->format, s, &c) : iso_parse(s, &c)))
 		return BAD_TIME;
 	*ms = civil_to_ms(&c, tf->local);
+	/* an offset can carry a time past year 0000 or 9999, which has no
+	 * four-digit ISO form to write it back in */
+	if (*ms < MIN_MS || *ms > MAX_MS)
+		return "is out of range (years 0000 to 9999 in UTC)";
 	return NULL;
 }
 

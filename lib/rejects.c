@@ -19,10 +19,10 @@ cx_rejects_open(struct cx_rejects *rj, const char *path, const struct cx_csvin *
 		errno = ENOMEM;
 		return -1;
 	}
-	for (i = 0; i < rj->ncols; i++)
-		cx_csvout_str(rj->csv, cx_csvin_colname(in, i));
 	cx_csvout_str(rj->csv, "line");
 	cx_csvout_str(rj->csv, "reason");
+	for (i = 0; i < rj->ncols; i++)
+		cx_csvout_str(rj->csv, cx_csvin_colname(in, i));
 	cx_csvout_endrow(rj->csv);
 	return 0;
 }
@@ -32,18 +32,15 @@ cx_rejects_write(struct cx_rejects *rj, const struct cx_record *rec, const char 
 {
 	size_t i;
 
-	/* a ragged row keeps all its fields; short rows are padded so the
-	 * line and reason columns stay where the header says */
-	for (i = 0; i < rec->nfield; i++)
-		cx_csvout_field(rj->csv, rec->field[i], rec->len[i]);
-	for (; i < rj->ncols; i++)
-		cx_csvout_empty(rj->csv);
+	/* line and reason come first, so that they stay under their names even
+	 * when the row itself is ragged; its fields follow exactly as read */
 	cx_csvout_llong(rj->csv, (long long)rec->line);
 	cx_csvout_str(rj->csv, reason);
+	for (i = 0; i < rec->nfield; i++)
+		cx_csvout_field(rj->csv, rec->field[i], rec->len[i]);
 	cx_csvout_endrow(rj->csv);
 	rj->count++;
 }
-
 int
 cx_rejects_commit(struct cx_rejects *rj)
 {

@@ -1,6 +1,7 @@
 /*
- * rejects: the --rejects file: each bad input row unchanged, plus "line" and
- * "reason" columns, written through outfile (whole or not at all).
+ * rejects: the --rejects file: "line" and "reason" columns, then each bad input
+ * row unchanged (a ragged row stays ragged), written through outfile (whole or
+ * not at all).
  */
 #ifndef CX_REJECTS_H
 #define CX_REJECTS_H
@@ -18,9 +19,9 @@ struct cx_rejects {
 	unsigned long		 count;
 };
 
-/* Open path and write the header (input names + line,reason).  0 or -1/errno. */
+/* Open path and write the header (line,reason + input names).  0 or -1/errno. */
 int	cx_rejects_open(struct cx_rejects *, const char *path, const struct cx_csvin *);
-/* Write one record as read, then its line and reason. */
+/* Write the line and reason, then the record as read. */
 void	cx_rejects_write(struct cx_rejects *, const struct cx_record *, const char *reason);
 /* 0, or -1 with errno (write error). */
 int	cx_rejects_commit(struct cx_rejects *);
