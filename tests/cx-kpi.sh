@@ -135,6 +135,10 @@ tcase err-merge-hist-n 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:2\"}1' $TMPD/q.part |
 tcase err-merge-sum 1 "awk -F, -v OFS=, 'NR==2{\$19=\"\"}1' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-statcol 1 "sed '1s/,wait_n,/,waits,/' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-threshold 1 "sed '1s/,answered_in_20,/,answered_by_20,/' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-ragged 1 "sed '2s/\$/,1/' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-overflow 1 "awk -F, -v OFS=, 'NR>1{\$19=\"9000000000000000000\"}1' $TMPD/q.part > $TMPD/big.part && cd $TMPD && cx-kpi merge big.part big.part"
+tcase err-sum-overflow 1 "awk 'BEGIN{print \"start,abandoned,wait_s\"; for (i = 0; i < 10000; i++) print \"2026-10-05T09:00:00Z,0,999999999\"}' | cx-kpi"
+tcase err-rejects-full 3 "sed '2s/,12,300,/,12.5O,300,/' $C | cx-kpi --rejects /dev/full"
 tcase err-merge-short 1 "head -2 $TMPD/q.part | cut -d, -f1-20 | cx-kpi merge -"
 
 # --- system errors: exit 3 -----------------------------------------------------------
