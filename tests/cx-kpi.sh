@@ -49,6 +49,7 @@ for opts in "" "--by queue --period week --sl 10,20" "--by queue,agent_id --peri
 	check merge-identical-$n "cx-kpi $opts $C > $TMPD/one.csv && cx-kpi $opts --partial $TMPD/p2.csv > $TMPD/b.part && cx-kpi $opts --partial -o $TMPD/a.part $TMPD/p1.csv && cx-kpi merge $TMPD/b.part $TMPD/a.part > $TMPD/two.csv && cmp $TMPD/one.csv $TMPD/two.csv"
 done
 check merge-icmi "cx-kpi --sl 10,20 $I > $TMPD/one.csv && split_calls() { :; } && cx-kpi --sl 10,20 --partial $I > $TMPD/i.part && cx-kpi merge $TMPD/i.part > $TMPD/two.csv && cmp $TMPD/one.csv $TMPD/two.csv"
+check kpi-shards "scripts/kpi-shards 3 $I --sl 10,20 --period hour > $TMPD/sh.csv && cx-kpi --sl 10,20 --period hour $I | cmp - $TMPD/sh.csv"
 tcase partial 0 "cx-kpi --by queue --period day --sl 10,20 --partial $C"
 tcase merge 0 "cx-kpi --by queue --period day --sl 10,20 --partial $C > $TMPD/a.part && cx-kpi merge $TMPD/a.part $TMPD/a.part"
 tcase merge-header-only 0 "head -1 $C | cx-kpi --partial --by queue > $TMPD/e.part && cx-kpi merge $TMPD/e.part"
