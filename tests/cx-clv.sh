@@ -158,6 +158,8 @@ for spec in "bgbb alpha=1.204,beta=0.75,gamma=0.657,delta=2.783 6 5" \
 	echo "$2" | tr ',' '\n' | sed "s/=/,/; s/\$/,$1/" >>"$TMPD/m-$1.csv"
 	tcase sim-score-$1 0 "cx-clv simulate --model $1 --params $2 --n 50000 --T $3 --holdout $4 --cohort 0 --seed 11 > $TMPD/sh.csv && cx-clv score -q --model $TMPD/m-$1.csv --horizon $4 $TMPD/sh.csv > $TMPD/sc.csv && paste -d, $TMPD/sh.csv $TMPD/sc.csv | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next } { n++; h += \$(c[\"x_holdout\"]); a += (\$(c[\"x_holdout\"]) > 0); e += \$(c[\"expected_transactions\"]); p += \$(c[\"p_purchase\"]) } function ok(x, y) { d = x - y; if (d < 0) d = -d; return d <= 0.03 * y + 0.003 ? \"ok\" : \"off: \" x \" vs \" y } END { print \"expected transactions\", ok(e / n, h / n); print \"p_purchase\", ok(p / n, a / n) }'"
 done
+check fit-level "cx-clv fit -q --level 0.9 $SUM > $TMPD/l90 && cx-clv fit -q $SUM > $TMPD/l95 && paste -d, $TMPD/l90 $TMPD/l95 | awk -F, 'NR > 1 && !(\$4 > \$10 && \$5 < \$11 && \$2 == \$8) { exit 1 }'"
+tcase validate-month 0 "cx-clv validate -q --unit month --model $D/model-bgnbd-paper.csv --calibration-end 1997-09-30 --tracking $TMPD/tm.csv $TMPD/orders.csv > /dev/null && sed -n '1,2p;\$p' $TMPD/tm.csv | cut -d, -f1-3,5"
 tcase help 0 "cx-clv --help | head -3"
 tcase version 0 "cx-clv --version"
 
