@@ -4,7 +4,9 @@
 T=cx-ingest
 . "$(dirname "$0")/lib.sh"
 D=testdata/cx-ingest
-CD=$SHARED/data/clv
+# bundled copies, so that a clone without ../shared tests the same bytes
+CDM=testdata/cdnow/CDNOW_master.txt.gz
+CDS=testdata/cx-clv/data/CDNOW_sample.txt
 
 # --- canonical output ------------------------------------------------------
 tcase calls 0 "cx-ingest --schema calls $D/calls.csv"
@@ -21,9 +23,13 @@ tcase two-files 0 "cx-ingest --schema moments $D/bom_crlf.csv $D/bom_crlf.csv"
 tcase no-header 0 "cx-ingest --schema moments --ws --no-header --columns interaction_id,t,score $D/noheader.txt"
 tcase output-file 0 "cx-ingest -q --schema moments -o $TMPD/o.csv $D/bom_crlf.csv && cat $TMPD/o.csv && ! ls $TMPD | grep tmp"
 # The CDNOW master file as shipped (blank-separated, CRLF, leading blanks).
-tcase cdnow-master 0 "cx-ingest --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CD/CDNOW_master.txt | sed -n '1,3p;\$p'"
-tcase cdnow-master-count 0 "cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CD/CDNOW_master.txt | wc -l"
-tcase cdnow-sample 0 "cx-ingest --schema orders --ws --no-header --columns master_id,customer_id,date,cds,amount --time-format %Y%m%d $CD/CDNOW_sample.txt | sed -n '1,3p;\$p'"
+tcase cdnow-master 0 "cx-ingest --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CDM | sed -n '1,3p;\$p'"
+tcase cdnow-master-count 0 "cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CDM | wc -l"
+tcase cdnow-sample 0 "cx-ingest --schema orders --ws --no-header --columns master_id,customer_id,date,cds,amount --time-format %Y%m%d $CDS | sed -n '1,3p;\$p'"
+if [ -f "$SHARED/data/clv/CDNOW_master.txt" ]; then
+	ING="cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value"
+	check cdnow-shared-same "$ING $CDM > $TMPD/m.csv && $ING $SHARED/data/clv/CDNOW_master.txt | cmp -s - $TMPD/m.csv"
+fi
 tcase help 0 "cx-ingest --help | head -3"
 tcase version 0 "cx-ingest --version"
 
@@ -48,7 +54,7 @@ tcase err-full-stdout 3 "cx-ingest --schema moments $D/bom_crlf.csv > /dev/full"
 tcase err-full-output 3 "cx-ingest --schema moments -o /dev/full $D/bom_crlf.csv"
 tcase err-full-rejects 3 "cx-ingest --schema moments --rejects /dev/full $D/moments.csv"
 tcase err-output-dir 3 "cx-ingest --schema moments -o no/such/dir.csv $D/moments.csv"
-check sigpipe-quiet "cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CD/CDNOW_master.txt 2>$TMPD/pipe.err | head -1 >/dev/null; test ! -s $TMPD/pipe.err"
+check sigpipe-quiet "cx-ingest -q --schema orders --ws --time-format %Y%m%d --col amount=dollar_value $CDM 2>$TMPD/pipe.err | head -1 >/dev/null; test ! -s $TMPD/pipe.err"
 
 # --- usage errors: exit 2 -----------------------------------------------------
 tcase usage-no-schema 2 "cx-ingest $D/moments.csv"

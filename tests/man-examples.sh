@@ -6,8 +6,9 @@ T=man-examples
 work=$TMPD/work
 mkdir -p "$work"
 cp testdata/man-examples/* "$work"/ 2>/dev/null
+gzip -dc testdata/cdnow/CDNOW_master.txt.gz >"$work/CDNOW_master.txt"
 for f in "$SHARED"/data/*/*; do
-	[ -f "$f" ] && ln -sf "$f" "$work/$(basename "$f")"
+	[ -f "$f" ] && [ ! -e "$work/$(basename "$f")" ] && ln -s "$f" "$work/$(basename "$f")"
 done
 for page in man/*.1; do
 	# one command per line inside .EX/.EE; roff escapes undone
