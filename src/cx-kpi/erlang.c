@@ -232,7 +232,7 @@ erlang_staff(const struct kpi_opts *o, double calls, double aht, double interval
 static const char *
 status(const struct erl_result *r)
 {
-	return r->unmet ? "unmet" : r->unstable ? "unstable" : "ok";
+	return r->no_aht ? "no-aht" : r->unmet ? "unmet" : r->unstable ? "unstable" : "ok";
 }
 
 static void
@@ -259,7 +259,7 @@ kpi_erlang(const struct kpi_opts *o, char **files, size_t nfiles, const char *ou
 {
 	struct kpi_out ko;
 	struct erl_result r;
-	unsigned long nunstable = 0, nunmet = 0;
+	unsigned long nunstable = 0, nunmet = 0, nnoaht = 0;
 
 	kpi_out_open(&ko, out);
 	{
@@ -325,10 +325,8 @@ kpi_erlang(const struct kpi_opts *o, char **files, size_t nfiles, const char *ou
 			}
 			if (acol >= 0) {
 				if ((size_t)acol >= rec.nfield || rec.len[acol] == 0) {
-					if (calls > 0) {
-						kpi_in_bad(&ki, &rec, acol, "is empty");
-						continue;
-					}
+					/* summary leaves aht empty where nothing was
+					 * answered: such an interval is not staffed */
 					aht = NAN;
 				} else if ((why = cx_parse_duration(rec.field[acol], &aht)) != NULL) {
 					kpi_in_bad(&ki, &rec, acol, why);
@@ -358,7 +356,14 @@ kpi_erlang(const struct kpi_opts *o, char **files, size_t nfiles, const char *ou
 					continue;
 				}
 			}
-			erlang_staff(&ro, calls, calls > 0 ? aht : 1, o->interval, patience, &r);
+			if (calls > 0 && isnan(aht)) {
+				memset(&r, 0, sizeof r);
+				r.traffic = r.agents = r.heads = r.p_wait = NAN;
+				r.service_level = r.asa = r.occupancy = r.p_abandon = NAN;
+				r.no_aht = 1;
+				nnoaht++;
+			} else
+				erlang_staff(&ro, calls, calls > 0 ? aht : 1, o->interval, patience, &r);
 			if (nid == 0)
 				cx_csvout_llong(ko.csv, (long long)ki.nread);
 			else if (nid == 1)
@@ -382,6 +387,9 @@ kpi_erlang(const struct kpi_opts *o, char **files, size_t nfiles, const char *ou
 	if (nunstable && !o->quiet)
 		cx_warnx("%lu interval%s with traffic at or above the agents: unstable under "
 		    "Erlang C (the queue grows without bound)", nunstable, nunstable > 1 ? "s" : "");
+	if (nnoaht && !o->quiet)
+		cx_warnx("%lu interval%s with calls but an empty aht: not staffed (give --aht)",
+		    nnoaht, nnoaht > 1 ? "s" : "");
 	if (nunmet && !o->quiet)
 		cx_warnx("%lu interval%s where no staffing up to %ld agents meets the targets",
 		    nunmet, nunmet > 1 ? "s" : "", MAX_AGENTS);

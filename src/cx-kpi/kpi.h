@@ -158,6 +158,7 @@ struct erl_result {
 	double	p_wait, service_level, asa, occupancy, p_abandon;
 	int	unstable;	/* Erlang C with traffic >= agents */
 	int	unmet;		/* no staffing up to the limit meets the targets */
+	int	no_aht;		/* calls but no handle time (nothing answered) */
 };
 double	erlang_b(double traffic, long n);
 /* Staff (opts->agents < 0) or evaluate one interval.  T is the SL threshold. */
