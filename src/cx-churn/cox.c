@@ -351,6 +351,7 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 	double *inf, conc = 0, disc = 0, tx = 0;
 	struct fen f;
 	long s, e;
+	double *cnt, tot = 0;	/* weight per rank in the tree, and in all: 1 query per lookup */
 
 	{
 		struct lpidx *v = cx_xmalloc((n + 1) * sizeof(*v));
@@ -369,6 +370,9 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 	inf = cx_xcalloc(2 * n + 2, sizeof(double));
 	f.n = nr + 1;
 	f.t = cx_xcalloc(f.n + 2, sizeof(double));
+	cnt = cx_xcalloc(f.n + 2, sizeof(double));
+#define ADD(i) do { fen_add(&f, rank[i], CW(cd, i)); cnt[rank[i]] += CW(cd, i); tot += CW(cd, i); } while (0)
+#define LOOKUP(i) double lo = fen_sum(&f, rank[i]), eq = cnt[rank[i]], hi = tot - lo - eq
 #define INF(i, lo, hi, eq) do { inf[2 * (i)] += (lo) - (hi); inf[2 * (i) + 1] += (lo) + (hi) + (eq); } while (0)
 	/* pass 1, descending time: event i against the tree of its comparable set */
 	for (e = (long)n - 1; e >= 0; ) {
@@ -377,11 +381,10 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			s--;
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (!cd->event[i])
-				fen_add(&f, rank[i], CW(cd, i));
+				ADD(i);
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i]) {
-				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
-				double hi = fen_sum(&f, f.n) - lo - eq;
+				LOOKUP(i);
 				INF(i, lo, hi, eq);
 				conc += CW(cd, i) * lo;
 				disc += CW(cd, i) * hi;
@@ -389,33 +392,36 @@ concordance(const struct coxdata *cd, const double *lp, double *cidx, double *se
 			}
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i])
-				fen_add(&f, rank[i], CW(cd, i));
+				ADD(i);
 		e = s - 1;
 	}
 	/* pass 2, ascending time: j as the later member against earlier events */
 	memset(f.t, 0, (f.n + 2) * sizeof(double));
+	memset(cnt, 0, (f.n + 2) * sizeof(double));
+	tot = 0;
 	for (s = 0; s < (long)n; ) {
 		e = s;
 		while (e + 1 < (long)n && cd->time[e + 1] == cd->time[s])
 			e++;
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i]) {
-				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
-				double hi = fen_sum(&f, f.n) - lo - eq;
+				LOOKUP(i);
 				INF(i, hi, lo, eq);	/* an earlier event with higher lp: concordant */
 			}
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (cd->event[i])
-				fen_add(&f, rank[i], CW(cd, i));
+				ADD(i);
 		for (i = (size_t)s; i <= (size_t)e; i++)
 			if (!cd->event[i]) {
-				double lo = fen_sum(&f, rank[i]), eq = fen_sum(&f, rank[i] + 1) - lo;
-				double hi = fen_sum(&f, f.n) - lo - eq;
+				LOOKUP(i);
 				INF(i, hi, lo, eq);
 			}
 		s = e + 1;
 	}
 #undef INF
+#undef ADD
+#undef LOOKUP
+	free(cnt);
 	{
 		double npair = conc + disc + tx, somer = (conc - disc) / npair, v = 0;
 		for (j = 0; j < n; j++) {
