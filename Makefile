@@ -41,7 +41,9 @@ lib/libcx.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-bin/%: build/src/%.o lib/libcx.a
+# static pattern rules: their objects are explicit targets, kept and rebuilt
+# when build/flags changes (an implicit chain would make them intermediate)
+$(TOOL_FILES:src/%.c=bin/%): bin/%: build/src/%.o lib/libcx.a
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $< lib/libcx.a $(LIBS)
 
@@ -87,4 +89,3 @@ distclean: clean
 	rm -f config.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)
-.SECONDARY:
