@@ -96,6 +96,31 @@ cx_csvout_raw(struct cx_csvout *w, const char *s, size_t len)
 	put(w, s, len);
 }
 
+void
+cx_csvout_raw_fields(struct cx_csvout *w, const char *const *f, const size_t *len, size_t n)
+{
+	size_t i, total = n;
+	char *p;
+
+	for (i = 0; i < n; i++)
+		total += len[i];
+	if (n == 0 || total >= OUTBUF - w->len) {
+		for (i = 0; i < n; i++)
+			cx_csvout_raw(w, f[i], len[i]);
+		return;
+	}
+	p = w->buf + w->len;
+	for (i = 0; i < n; i++) {
+		if (w->infield)
+			*p++ = (char)w->delim;
+		w->infield = 1;
+		memcpy(p, f[i], len[i]);
+		p += len[i];
+	}
+	w->rowbytes |= p != w->buf + w->len;
+	w->len = (size_t)(p - w->buf);
+}
+
 /* Bytes that force quoting; the delimiter is added per writer. */
 static int
 needs_quotes(const struct cx_csvout *w, const char *s, size_t len)

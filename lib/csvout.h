@@ -17,6 +17,9 @@ struct cx_csvout *cx_csvout_new(FILE *fp, int delim);	/* delim 0 means ',' */
 void		 cx_csvout_field(struct cx_csvout *, const char *s, size_t len);
 void		 cx_csvout_str(struct cx_csvout *, const char *s);
 void		 cx_csvout_raw(struct cx_csvout *, const char *s, size_t len); /* no quoting check */
+/* n fields that need no quoting, in one call (the hot path of cx-ingest). */
+void		 cx_csvout_raw_fields(struct cx_csvout *, const char *const *f,
+		    const size_t *len, size_t n);
 void		 cx_csvout_empty(struct cx_csvout *);
 void		 cx_csvout_double(struct cx_csvout *, double v);	/* NaN writes empty */
 void		 cx_csvout_llong(struct cx_csvout *, long long v);

@@ -405,13 +405,18 @@ write_record(struct ingest *g, const struct cx_record *rec)
 {
 	size_t k;
 
-	/* what we normalised never needs quotes; the rest only if the record might */
-	void (*put)(struct cx_csvout *, const char *, size_t) = rec->clean ? cx_csvout_raw : cx_csvout_field;
-
-	for (k = 0; k < g->o->schema->ncols; k++)
-		put(g->out, g->text[k], g->tlen[k]);
-	for (k = 0; k < g->nextras; k++)
-		put(g->out, rec->field[g->extras[k]], rec->len[g->extras[k]]);
+	if (rec->clean) {
+		/* nothing here needs quotes: what we normalised never does, and the
+		 * reader says the record's own fields do not either */
+		cx_csvout_raw_fields(g->out, g->text, g->tlen, g->o->schema->ncols);
+		for (k = 0; k < g->nextras; k++)
+			cx_csvout_raw(g->out, rec->field[g->extras[k]], rec->len[g->extras[k]]);
+	} else {
+		for (k = 0; k < g->o->schema->ncols; k++)
+			cx_csvout_field(g->out, g->text[k], g->tlen[k]);
+		for (k = 0; k < g->nextras; k++)
+			cx_csvout_field(g->out, rec->field[g->extras[k]], rec->len[g->extras[k]]);
+	}
 	cx_csvout_endrow(g->out);
 }
 
