@@ -100,16 +100,24 @@ const char *
 cx_parse_llong(const char *s, long long *out)
 {
 	const char *p = s;
+	long long v = 0;
 	char *end;
-	long long v;
+	int neg = 0;
 
 	if (*p == '-' || *p == '+')
-		p++;
+		neg = *p++ == '-';
 	if (*p == '\0')
 		return "is not an integer";
-	for (; *p; p++)
+	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return "is not an integer";
+		if (p - s < 18)		/* 18 digits cannot overflow */
+			v = v * 10 + (*p - '0');
+	}
+	if (p - s <= 18) {
+		*out = neg ? -v : v;
+		return NULL;
+	}
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno == ERANGE)
