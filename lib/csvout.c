@@ -175,18 +175,29 @@ cx_csvout_empty(struct cx_csvout *w)
 int
 cx_format_double(double v, char *buf)
 {
-	int prec, n = 0;
+	int n;
 
 	if (isnan(v)) {
 		buf[0] = '\0';
 		return 0;
 	}
-	for (prec = 15; prec <= 17; prec++) {
-		n = snprintf(buf, 32, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
+	/* whole numbers (counts, days) are common: print them as integers */
+	if (v == (double)(long long)v && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
+		return snprintf(buf, 32, "%lld", (long long)v);
+	/* Computed values mostly need 16 or 17 digits: try 16 first, then 15
+	 * (shorter) when 16 reads back, else 17, which always does. */
+	n = snprintf(buf, 32, "%.16g", v);
+	if (strtod(buf, NULL) == v) {
+		char shorter[32];
+		int m = snprintf(shorter, sizeof shorter, "%.15g", v);
+
+		if (strtod(shorter, NULL) == v) {
+			memcpy(buf, shorter, (size_t)m + 1);
+			return m;
+		}
+		return n;
 	}
-	return n;
+	return snprintf(buf, 32, "%.17g", v);
 }
 
 void
