@@ -1,9 +1,26 @@
 /* rejects: the bad rows, as read, with the line they came from and why. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cxerr.h"
 #include "rejects.h"
+
+/* Write name, with leading underscores added while the input has a column of
+ * that name, so that the rejects file never has two columns of one name. */
+static void
+unique_name(struct cx_csvout *w, const struct cx_csvin *in, const char *name)
+{
+	char buf[64];
+	size_t n = strlen(name);
+
+	memcpy(buf, name, n + 1);
+	while (cx_csvin_column(in, buf) >= 0 && n + 1 < sizeof buf) {
+		memmove(buf + 1, buf, ++n);
+		buf[0] = '_';
+	}
+	cx_csvout_str(w, buf);
+}
 
 int
 cx_rejects_open(struct cx_rejects *rj, const char *path, const struct cx_csvin *in)
@@ -19,8 +36,8 @@ cx_rejects_open(struct cx_rejects *rj, const char *path, const struct cx_csvin *
 		errno = ENOMEM;
 		return -1;
 	}
-	cx_csvout_str(rj->csv, "line");
-	cx_csvout_str(rj->csv, "reason");
+	unique_name(rj->csv, in, "line");
+	unique_name(rj->csv, in, "reason");
 	for (i = 0; i < rj->ncols; i++)
 		cx_csvout_str(rj->csv, cx_csvin_colname(in, i));
 	cx_csvout_endrow(rj->csv);

@@ -1,7 +1,8 @@
 /*
  * rejects: the --rejects file: "line" and "reason" columns, then each bad input
  * row unchanged (a ragged row stays ragged), written through outfile (whole or
- * not at all).
+ * not at all).  If the input has a column called line or reason, ours gets a
+ * leading underscore ("_line"), so that every column name stays unique.
  */
 #ifndef CX_REJECTS_H
 #define CX_REJECTS_H
