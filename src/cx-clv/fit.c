@@ -4,6 +4,7 @@
  * unique (x, t_x, T) patterns with counts before the optimiser sees them.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,21 @@ f_llg(const double *par, double *g, void *arg)
 	return c->m->loglik_grad(par, c->d, g);
 }
 
+/* A bad summary row: the message is formatted before the reader it names is
+ * freed, so that the exit leaves nothing allocated behind. */
+static _Noreturn void __attribute__((format(printf, 2, 3)))
+summary_error(struct cx_csvin *in, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cx_csvin_free(in);
+	cx_errx(CX_EXIT_DATA, "%s", msg);
+}
+
 /* Read the summary: x, t_x, T (or n), optional weight and mean_spend. */
 static void
 read_summary(const struct clv_opts *o, char **paths, size_t npaths,
@@ -50,7 +66,7 @@ read_summary(const struct clv_opts *o, char **paths, size_t npaths,
 		double x, t, T, w = 1, z = NAN;
 
 		if (rec.nfield != cx_csvin_ncols(in))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: %zu fields, expected %zu",
+			summary_error(in, "%s:%lu: %zu fields, expected %zu",
 			    cx_csvin_path(in), rec.line, rec.nfield, cx_csvin_ncols(in));
 		clv_field_double(in, &rec, cx, &x, 0);
 		clv_field_double(in, &rec, ctx, &t, 0);
@@ -58,20 +74,20 @@ read_summary(const struct clv_opts *o, char **paths, size_t npaths,
 		if (cw >= 0)
 			clv_field_double(in, &rec, cw, &w, 0);
 		if (x < 0 || x != floor(x) || x > 1e7)
-			cx_errx(CX_EXIT_DATA, "%s:%lu: x: \"%s\" is not a count",
+			summary_error(in, "%s:%lu: x: \"%s\" is not a count",
 			    cx_csvin_path(in), rec.line, rec.field[cx]);
 		if (!(T > 0) || (m->discrete && T != floor(T)))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: %s: \"%s\" is not a positive %s",
+			summary_error(in, "%s:%lu: %s: \"%s\" is not a positive %s",
 			    cx_csvin_path(in), rec.line, tname, rec.field[cT],
 			    m->discrete ? "whole number" : "number");
 		if (t < 0 || t > T || (x == 0 && t != 0) || (m->discrete && (t != floor(t) || t < x)))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: t_x: \"%s\" is not a recency for x = %s, %s = %s",
+			summary_error(in, "%s:%lu: t_x: \"%s\" is not a recency for x = %s, %s = %s",
 			    cx_csvin_path(in), rec.line, rec.field[ctx], rec.field[cx], tname, rec.field[cT]);
 		if (m->discrete && T > 4000)
-			cx_errx(CX_EXIT_DATA, "%s:%lu: n: \"%s\" opportunities is more than 4000",
+			summary_error(in, "%s:%lu: n: \"%s\" opportunities is more than 4000",
 			    cx_csvin_path(in), rec.line, rec.field[cT]);
 		if (!(w >= 0))
-			cx_errx(CX_EXIT_DATA, "%s:%lu: weight: \"%s\" is negative",
+			summary_error(in, "%s:%lu: weight: \"%s\" is negative",
 			    cx_csvin_path(in), rec.line, rec.field[cw]);
 		if (w == 0)
 			continue;
