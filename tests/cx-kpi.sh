@@ -79,7 +79,7 @@ check fractional-between "cx-kpi erlang --calls 100 --interval 30min --aht 180 -
 tcase unstable 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --agents 10"
 tcase large 0 "cx-kpi erlang --calls 9990 --interval 1h --aht 3600"
 tcase zero-calls 0 "printf 'interval,calls\n1,0\n2,4\n' | cx-kpi erlang --interval 15min --aht 180"
-tcase bank-stream 0 "head -6 $SHARED/data/kpi/bank_calls_5min.csv | cx-kpi erlang --interval 5min --aht 240 --id day,interval_start --shrinkage 0.35"
+tcase bank-stream 0 "head -6 testdata/man-examples/bank_calls_5min.csv | cx-kpi erlang --interval 5min --aht 240 --id day,interval_start --shrinkage 0.35"
 tcase no-aht 0 "printf 'period,offered,aht\n1,3,\n2,0,\n3,5,100\n' | cx-kpi erlang --interval 15min --calls-col offered"
 tcase summary-to-erlang 0 "cx-kpi --period 15min $C | cx-kpi erlang --interval 15min --calls-col offered"
 tcase stream-rejects 0 "printf 'interval,calls,aht\n1,5,180\n2,x,180\n3,4,-1\n4,4,\n' | cx-kpi erlang --interval 15min --rejects $TMPD/r.csv && cat $TMPD/r.csv"
