@@ -8,6 +8,8 @@
 #    survfit's Greenwood sums), so only rounding order differs.  glm is compared
 #    at 1e-6 as the issue asks (our IRLS repeats glm.fit's, including the SEs
 #    from the last iteration's working weights; in practice it agrees to 1e-9).
+#    lifetable and cohort: against tests/oracles/cx-churn/lifetable-cohort.R
+#    (base R from the definitions; r-lt-*.csv, r-cohort-*.csv), also 1e-9.
 #  - tcase: pinned output and messages (edge cases, errors, exit codes).
 T=cx-churn
 . "$(dirname "$0")/lib.sh"
@@ -123,6 +125,41 @@ tcase lifetable 0 "cx-churn lifetable $E --width 100 $D/lung.csv"
 tcase lifetable-by 0 "cx-churn lifetable $E --by grp --width 3 $D/edge.csv"
 tcase cohort 0 "cx-churn cohort --start signup --end churn --asof 2026-04-15 $D/cohort.csv"
 tcase cohort-week 0 "cx-churn cohort --start signup --end churn --asof 2026-04-15 --period week --by plan $D/cohort.csv"
+# against tests/oracles/cx-churn/lifetable-cohort.R (base R from the definitions
+# in cx-churn(1), not from our C code), on the data above plus lung in months
+# (width 365.25/12 = 30.4375 days, exact in binary) and lung as signup/churn dates.
+# Tolerance 1e-9 relative like the rest: both sides do the same few IEEE
+# operations (sums of counts or weights, one division, a running product), so
+# they should agree to the last bit (they do today: every value bit-identical);
+# 1e-9 only leaves room for a different summation order.  rshape adds what the
+# comparer does not check: the same header and the same number of rows.
+rshape() {	# rshape NAME REF (after rcmp, on its $TMPD/got.csv)
+	check $1-shape "test \"\$(head -1 $2)\" = \"\$(head -1 $TMPD/got.csv)\" &&
+	    test \$(wc -l <$2) = \$(wc -l <$TMPD/got.csv)"
+}
+W=30.4375
+C='--start signup --end churn'
+for f in lung-100:period:"--width 100 $D/lung.csv" edge-grp:grp,period:"--by grp --width 3 $D/edge.csv" \
+    lung-month:period:"--width $W $D/lung.csv" lung-month-sex:sex,period:"--by sex --width $W $D/lung.csv" \
+    lung-month-weighted:period:"--weight w --width $W $TMPD/lung-w.csv"; do
+	IFS=: read -r name keys args <<EOT
+$f
+EOT
+	rcmp lt-$name 1e-9 $keys '' $D/r-lt-$name.csv "cx-churn lifetable $E $args"
+	rshape lt-$name $D/r-lt-$name.csv
+done
+for f in cohort:cohort:"--asof 2026-04-15 $D/cohort.csv" \
+    cohort-week-plan:plan,cohort:"--asof 2026-04-15 --period week --by plan $D/cohort.csv" \
+    cohort-weighted:plan,cohort:"--asof 2026-04-15 --by plan --weight id $D/cohort.csv" \
+    cohort-lung:cohort:"--asof 2021-06-30 $D/lung-cohort.csv" \
+    cohort-lung-sex:sex,cohort:"--asof 2021-06-30 --by sex $D/lung-cohort.csv" \
+    cohort-lung-week:cohort:"--asof 2021-06-30 --period week $D/lung-cohort.csv"; do
+	IFS=: read -r name keys args <<EOT
+$f
+EOT
+	rcmp r-$name 1e-9 $keys '' $D/r-$name.csv "cx-churn cohort $C $args"
+	rshape r-$name $D/r-$name.csv
+done
 tcase dates-km 0 "cx-churn km --start signup --end churn --asof 2026-04-15 --unit month $D/cohort.csv"
 tcase event-value 0 "printf 't,left\n1,Yes\n2,No\n3,Yes\n' | cx-churn km --time t --event left --event-value Yes"
 tcase weights 0 "printf 't,e,n\n1,1,2\n2,0,1\n3,1,3\n' | cx-churn km --time t --event e --weight n"
