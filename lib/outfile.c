@@ -33,7 +33,10 @@ cx_outfile_open(struct cx_outfile *o, const char *path)
 	n = strlen(path);
 	if ((o->path = strdup(path)) == NULL || (o->tmp = malloc(n + 16)) == NULL)
 		goto fail;
-	snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+	/* "PATH.tmp." and mkstemp's six template letters */
+	snprintf(o->tmp, n + 16, "%s.tmp.", path);
+	memset(o->tmp + n + 5, 'X', 6);
+	o->tmp[n + 11] = '\0';
 	if ((fd = mkstemp(o->tmp)) == -1)
 		goto fail;
 	/* mkstemp makes 0600 files; give the result the usual umask mode */

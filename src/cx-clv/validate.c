@@ -30,11 +30,15 @@ static void
 plot(const struct clv_opts *o, const struct bin *bins, int nb, const struct track *tr,
     long nt, const char *model)
 {
-	char dir[] = "/tmp/cx-clv-plot.XXXXXX", f1[64], f2[64], cmd[1024];
+	char dir[32], f1[64], f2[64], cmd[1024];
 	FILE *fp, *gp;
 	double ca = 0, ce = 0;
 	int i, st;
 
+	/* "/tmp/cx-clv-plot." and mkdtemp's six template letters */
+	snprintf(dir, sizeof dir, "/tmp/cx-clv-plot.");
+	memset(dir + 17, 'X', 6);
+	dir[23] = '\0';
 	if (mkdtemp(dir) == NULL)
 		cx_err(CX_EXIT_SYSTEM, "mkdtemp");
 	snprintf(f1, sizeof f1, "%s/track.dat", dir);
