@@ -354,8 +354,11 @@ groups_merge(struct groups *g, const struct churn_opts *o, char **paths, size_t 
 		}
 		ttab_add_counts(groups_get(g, key ? key : "", klen), t, ne, nc, (unsigned long)rows);
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		free(byc);	/* nothing left allocated at the exit */
+		free(key);
 		cx_errx(cx_exit_status(rc), "%s", cx_csvin_error(in));
+	}
 	cx_partial_fini(&pi);
 	cx_csvin_free(in);
 	free(byc);
