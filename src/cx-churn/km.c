@@ -103,18 +103,27 @@ curve_free(struct curve *c)
 	free(c->seh); free(c->lower); free(c->upper); free(c->cumhaz);
 }
 
+/* The header of a per-group table: the --by columns, then cols. */
 static void
-km_header(struct cx_csvout *out, const struct churn_opts *o)
+by_header(struct cx_csvout *out, const struct churn_opts *o, const char *const *cols,
+    size_t ncols)
 {
-	static const char *cols[] = { "time", "n_risk", "n_event", "n_censor", "survival",
-	    "std_err", "conf_low", "conf_high", "cumhaz", "conf_type", "conf_level" };
 	size_t i;
 
 	for (i = 0; i < o->nby; i++)
 		cx_csvout_str(out, o->by[i]);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+	for (i = 0; i < ncols; i++)
 		cx_csvout_str(out, cols[i]);
 	cx_csvout_endrow(out);
+}
+
+static void
+km_header(struct cx_csvout *out, const struct churn_opts *o)
+{
+	static const char *const cols[] = { "time", "n_risk", "n_event", "n_censor", "survival",
+	    "std_err", "conf_low", "conf_high", "cumhaz", "conf_type", "conf_level" };
+
+	by_header(out, o, cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 static const char *const ci_names[] = { "log", "log-log", "plain" };
@@ -323,11 +332,7 @@ mode_quantiles(const struct churn_opts *o, char **paths, size_t npaths)
 		return CX_EXIT_OK;
 	}
 	out = churn_out();
-	for (i = 0; i < o->nby; i++)
-		cx_csvout_str(out, o->by[i]);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		cx_csvout_str(out, cols[i]);
-	cx_csvout_endrow(out);
+	by_header(out, o, cols, sizeof(cols) / sizeof(cols[0]));
 	ord = groups_order(&g);
 	for (gi = 0; gi < g.n; gi++) {
 		struct ttab *t = &g.tab[ord[gi]];
@@ -415,11 +420,7 @@ mode_lifetable(const struct churn_opts *o, char **paths, size_t npaths)
 		return CX_EXIT_OK;
 	}
 	out = churn_out();
-	for (i = 0; i < o->nby; i++)
-		cx_csvout_str(out, o->by[i]);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		cx_csvout_str(out, cols[i]);
-	cx_csvout_endrow(out);
+	by_header(out, o, cols, sizeof(cols) / sizeof(cols[0]));
 	ord = groups_order(&g);
 	for (gi = 0; gi < g.n; gi++) {
 		struct ttab *t = &g.tab[ord[gi]];
