@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,232 @@ cx_csvout_empty(struct cx_csvout *w)
 	sep(w);
 }
 
+/*
+ * Numbers.  The contract is printf's: whole numbers below 1e15 as integers,
+ * else the first of %.15g, %.16g, %.17g whose text strtod reads back to v.
+ * fast_format() gives the same bytes without printf or strtod for normal
+ * doubles with about 1e-6 <= |v| < 1e15, in exact integer arithmetic;
+ * anything else goes to slow_format(), the printf/strtod code it must agree
+ * with (tests/unit/test-format-double.c compares the two).
+ */
+__extension__ typedef unsigned __int128 u128;
+
+static const uint64_t pow10_u64[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL
+};
+
+/* 10^k for 0 <= k <= 38; we use k <= 22 (10^22 < 2^74) */
+static inline u128
+pow10_wide(int k)
+{
+	return k < 20 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * pow10_u64[k - 19];
+}
+
+/*
+ * The p-digit correctly rounded decimal of v = m / 2^s (m a normal 53-bit
+ * significand, 0 < s < 128), ties to even as glibc's printf rounds: *dig gets
+ * the p digits and *x the decimal exponent after rounding, the decimal being
+ * dig * 10^(x - p + 1).  e estimates floor(log10 v) (high is safe: N stays
+ * in range, and the loop steps to the right exponent).  Returns 1 if the
+ * decimal reads back to v (round to nearest, ties to even), 0 if not, -1
+ * outside the exact range.
+ *
+ * With k = p - 1 - floor(log10 v) in [0, 22], N = m * 10^k < 2^53 * 2^74 fits
+ * in 128 bits and v * 10^k = N / 2^s: the quotient is the truncated decimal,
+ * the remainder r decides the rounding exactly.  The decimal differs from v
+ * by delta / (10^k 2^s) with delta = r (rounded down) or 2^s - r (rounded
+ * up); it reads back iff that is below half the gap to v's neighbour on its
+ * side, 2^-s / 2, or 2^-s / 4 below a power of two (m == 2^52), equality
+ * allowed when m is even (strtod's ties go to even).
+ */
+static int
+decimal_digits(uint64_t m, int s, int p, int e, uint64_t *dig, int *x)
+{
+	int k = p - 1 - e, up;
+	u128 n, r, delta, lim;
+	uint64_t q;
+
+	if (k < 0) {		/* e high by one at 10^(p-1) <= v < 10^p */
+		k = 0;
+		e = p - 1;
+	}
+	for (;;) {
+		if (k < 0 || k > 22)
+			return -1;
+		n = (u128)m * pow10_wide(k);
+		q = (uint64_t)(n >> s);
+		if (q >= pow10_u64[p]) {	/* e was low */
+			k--;
+			e++;
+		} else if (q < pow10_u64[p - 1]) {	/* e was high */
+			k++;
+			e--;
+		} else {
+			break;
+		}
+	}
+	r = n & (((u128)1 << s) - 1);
+	up = r > ((u128)1 << (s - 1)) || (r == ((u128)1 << (s - 1)) && (q & 1));
+	delta = up ? ((u128)1 << s) - r : r;
+	q += (uint64_t)up;
+	if (q == pow10_u64[p]) {		/* 9.99..95 rounds up to 10.0..0 */
+		q = pow10_u64[p - 1];
+		e++;
+	}
+	*dig = q;
+	*x = e;
+	lim = pow10_wide(k);
+	delta *= !up && m == (1ULL << 52) ? 4 : 2;
+	return delta < lim || (delta == lim && (m & 1) == 0);
+}
+
+/* Decimal digits of u, most significant first, no NUL; returns how many. */
+static inline int
+put_uint(uint64_t u, char *buf)
+{
+	char tmp[20];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* What "%.{p}g" prints for (neg ? -1 : 1) * dig * 10^(x - p + 1), dig having
+ * p digits: fixed notation when -4 <= x < p, else d.ddde+XX; trailing zeros
+ * and a trailing point dropped. */
+static int
+layout_g(int neg, uint64_t dig, int p, int x, char *buf)
+{
+	char d[20], *o = buf;
+	int n, i;
+
+	while (dig % 10 == 0)
+		dig /= 10;
+	n = put_uint(dig, d);
+	if (neg)
+		*o++ = '-';
+	if (x < -4 || x >= p) {
+		*o++ = d[0];
+		if (n > 1) {
+			*o++ = '.';
+			for (i = 1; i < n; i++)
+				*o++ = d[i];
+		}
+		*o++ = 'e';
+		*o++ = x < 0 ? '-' : '+';
+		if (x < 0)
+			x = -x;
+		if (x >= 100)
+			*o++ = (char)('0' + x / 100);
+		*o++ = (char)('0' + x / 10 % 10);
+		*o++ = (char)('0' + x % 10);
+	} else if (x < 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (i = -1; i > x; i--)
+			*o++ = '0';
+		for (i = 0; i < n; i++)
+			*o++ = d[i];
+	} else {
+		for (i = 0; i <= x; i++)
+			*o++ = i < n ? d[i] : '0';
+		if (n > x + 1) {
+			*o++ = '.';
+			for (; i < n; i++)
+				*o++ = d[i];
+		}
+	}
+	*o = '\0';
+	return (int)(o - buf);
+}
+
+/* cx_format_double for normal |v| in [1e-6, 1e15) or so; -1 elsewhere. */
+static int
+fast_format(double v, char *buf)
+{
+	uint64_t bits, m, dig;
+	int be, s, e, t, x, ok, neg;
+
+	memcpy(&bits, &v, sizeof bits);
+	neg = (int)(bits >> 63);
+	be = (int)(bits >> 52 & 0x7ff);
+	if (be == 0 || !(fabs(v) < 1e15))	/* zero, subnormal, big, inf, NaN */
+		return -1;
+	m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
+	s = 1075 - be;				/* v = m / 2^s, s >= 3 here */
+	if (s >= 128)
+		return -1;
+	/* floor(log10 |v|) is floor(log10 2^(be - 1023)) or one more: start at
+	 * the larger (78913 / 2^18 is log10 2 rounded down; floor division) */
+	t = (be - 1023) * 78913;
+	e = (t >= 0 ? t >> 18 : -((-t + (1 << 18) - 1) >> 18)) + 1;
+	/* 16 digits first: when they do not read back neither do 15, except
+	 * possibly at a power of two, whose gap below is half the gap above */
+	if ((ok = decimal_digits(m, s, 16, e, &dig, &x)) < 0)
+		return -1;
+	if (ok) {
+		uint64_t dig15;
+		int x15;
+
+		if ((ok = decimal_digits(m, s, 15, e, &dig15, &x15)) < 0)
+			return -1;
+		if (ok)
+			return layout_g(neg, dig15, 15, x15, buf);
+		return layout_g(neg, dig, 16, x, buf);
+	}
+	if (m == 1ULL << 52) {
+		if ((ok = decimal_digits(m, s, 15, e, &dig, &x)) < 0)
+			return -1;
+		if (ok)
+			return layout_g(neg, dig, 15, x, buf);
+	}
+	if (decimal_digits(m, s, 17, e, &dig, &x) < 0)
+		return -1;
+	return layout_g(neg, dig, 17, x, buf);	/* 17 digits always read back */
+}
+
+/* The reference: printf and strtod, in the same order as fast_format. */
+static int
+slow_format(double v, char *buf)
+{
+	char shorter[32];
+	int n, m;
+
+	n = snprintf(buf, 32, "%.16g", v);
+	if (strtod(buf, NULL) == v) {
+		m = snprintf(shorter, sizeof shorter, "%.15g", v);
+		if (strtod(shorter, NULL) == v) {
+			memcpy(buf, shorter, (size_t)m + 1);
+			return m;
+		}
+		return n;
+	}
+	/* 15 digits can read back where 16 do not only at a power of two */
+	if (frexp(v, &m) == 0.5 || frexp(v, &m) == -0.5) {
+		m = snprintf(shorter, sizeof shorter, "%.15g", v);
+		if (strtod(shorter, NULL) == v) {
+			memcpy(buf, shorter, (size_t)m + 1);
+			return m;
+		}
+	}
+	return snprintf(buf, 32, "%.17g", v);
+}
+
+int
+cx_format_double_fast(double v, char *buf)
+{
+	return fast_format(v, buf);
+}
+
 int
 cx_format_double(double v, char *buf)
 {
@@ -182,22 +409,17 @@ cx_format_double(double v, char *buf)
 		return 0;
 	}
 	/* whole numbers (counts, days) are common: print them as integers */
-	if (v == (double)(long long)v && fabs(v) < 1e15 && !(v == 0 && signbit(v)))
-		return snprintf(buf, 32, "%lld", (long long)v);
-	/* Computed values mostly need 16 or 17 digits: try 16 first, then 15
-	 * (shorter) when 16 reads back, else 17, which always does. */
-	n = snprintf(buf, 32, "%.16g", v);
-	if (strtod(buf, NULL) == v) {
-		char shorter[32];
-		int m = snprintf(shorter, sizeof shorter, "%.15g", v);
-
-		if (strtod(shorter, NULL) == v) {
-			memcpy(buf, shorter, (size_t)m + 1);
-			return m;
-		}
+	if (fabs(v) < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
+		n = 0;
+		if (v < 0)
+			buf[n++] = '-';
+		n += put_uint((uint64_t)fabs(v), buf + n);
+		buf[n] = '\0';
 		return n;
 	}
-	return snprintf(buf, 32, "%.17g", v);
+	if ((n = fast_format(v, buf)) >= 0)
+		return n;
+	return slow_format(v, buf);
 }
 
 void

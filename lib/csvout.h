@@ -1,6 +1,6 @@
 /*
  * csvout: buffered CSV writing with minimal, correct quoting and numbers that
- * round-trip (shortest of %.15g/%.16g/%.17g that reads back exactly).
+ * round-trip (first of %.15g/%.16g/%.17g that reads back exactly).
  * Write errors are sticky: every call after one is a no-op and cx_csvout_flush()
  * returns CX_ESYS with errno kept.  The FILE is borrowed, never closed here.
  */
@@ -31,7 +31,12 @@ void		 cx_csvout_endrow(struct cx_csvout *);
 int		 cx_csvout_flush(struct cx_csvout *);	/* 0 or CX_ESYS */
 void		 cx_csvout_free(struct cx_csvout *);	/* does not flush; NULL no-op */
 
-/* Shortest "%.Ng" text of v that reads back exactly; buf >= 32 bytes. */
+/* The text of v: NaN empty, whole numbers below 1e15 as integers ("%lld"),
+ * else the first of "%.15g", "%.16g", "%.17g" that strtod reads back to v;
+ * buf >= 32 bytes; returns the length.  No printf for 1e-6 <= |v| < 1e15. */
 int		 cx_format_double(double v, char *buf);
+/* Its exact printf-free path alone, for tests: the same text, or -1 where
+ * it does not apply (zero, subnormals, |v| below about 1e-6 or >= 1e15). */
+int		 cx_format_double_fast(double v, char *buf);
 
 #endif /* CX_CSVOUT_H */
