@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -26,6 +27,20 @@ struct ctx {
 	double	*g;		/* scratch gradient, natural scale */
 	double	 scale;		/* |LL| at start, for the gradient test */
 	long	 nevals;
+	/* With an analytic gradient every evaluation computes both, and the
+	 * last one is kept: GSL's line search asks for f and then for the
+	 * gradient at the same point, which would otherwise cost two passes
+	 * over the data. */
+	double	*cu;		/* point of the cached evaluation (optimiser scale) */
+	double	*cg;		/* its gradient in u */
+	double	 cf;		/* its -LL */
+	int	 cached;
+	/* Preconditioning (cx_optim_mle_pre): BFGS sees v = L^T (u - u0) where
+	 * L L^T is the Hessian guess, so that a good guess makes the problem
+	 * look like a unit quadratic.  L == NULL: BFGS sees u itself. */
+	double	*L;		/* n x n lower triangle, row-major */
+	double	*u0;
+	double	*ub, *gb;	/* scratch on the u scale */
 };
 
 double
@@ -67,7 +82,10 @@ scale_of(const struct cx_optim_problem *p, size_t i)
 	return p->scale ? p->scale[i] : CX_OPTIM_REAL;
 }
 
-/* -LL at optimiser-scale point u; +inf where infeasible. */
+static double	negll_grad_u(struct ctx *, const double *, double *);
+
+/* -LL at optimiser-scale point u; +inf where infeasible.  With an analytic
+ * gradient (and a cache) the gradient comes along, see struct ctx. */
 static double
 negll_u(struct ctx *c, const double *u)
 {
@@ -75,6 +93,8 @@ negll_u(struct ctx *c, const double *u)
 	double ll;
 	size_t i;
 
+	if (p->loglik_grad != NULL && c->cu != NULL)
+		return negll_grad_u(c, u, NULL);
 	for (i = 0; i < p->npar; i++) {
 		if (scale_of(p, i) != CX_OPTIM_REAL && fabs(u[i]) > U_LIMIT)
 			return HUGE_VAL;
@@ -86,7 +106,8 @@ negll_u(struct ctx *c, const double *u)
 }
 
 /* -LL and its gradient in u (analytic through the chain rule, or central
- * differences with a step relative to the parameter). */
+ * differences with a step relative to the parameter).  gu may be NULL only
+ * with an analytic gradient and a cache (the value alone is wanted). */
 static double
 negll_grad_u(struct ctx *c, const double *u, double *gu)
 {
@@ -95,6 +116,13 @@ negll_grad_u(struct ctx *c, const double *u, double *gu)
 	double f, ll;
 
 	if (p->loglik_grad != NULL) {
+		if (c->cu != NULL && c->cached && memcmp(c->cu, u, n * sizeof *u) == 0) {
+			if (gu != NULL)
+				memcpy(gu, c->cg, n * sizeof *gu);
+			return c->cf;
+		}
+		if (gu == NULL)
+			gu = c->cg;
 		for (i = 0; i < n; i++) {
 			if (scale_of(p, i) != CX_OPTIM_REAL && fabs(u[i]) > U_LIMIT)
 				goto bad;
@@ -108,6 +136,13 @@ negll_grad_u(struct ctx *c, const double *u, double *gu)
 			gu[i] = -c->g[i] * jacobian(scale_of(p, i), u[i]);
 			if (!isfinite(gu[i]))
 				goto bad;
+		}
+		if (c->cu != NULL) {
+			memcpy(c->cu, u, n * sizeof *u);
+			if (gu != c->cg)
+				memcpy(c->cg, gu, n * sizeof *gu);
+			c->cf = -ll;
+			c->cached = 1;
 		}
 		return -ll;
 	}
@@ -140,27 +175,89 @@ negll_grad_u(struct ctx *c, const double *u, double *gu)
 	}
 	return f;
 bad:
+	if (gu == NULL)
+		gu = c->cg;
 	for (i = 0; i < n; i++)
 		gu[i] = 0;
+	if (c->cu != NULL) {
+		memcpy(c->cu, u, n * sizeof *u);
+		if (gu != c->cg)
+			memcpy(c->cg, gu, n * sizeof *gu);
+		c->cf = HUGE_VAL;
+		c->cached = 1;
+	}
 	return HUGE_VAL;
+}
+
+/* u = u0 + L^-T v (back substitution) */
+static void
+pre_to_u(const struct ctx *c, const double *v, double *u)
+{
+	size_t n = c->p->npar, i, j;
+
+	for (i = n; i-- > 0;) {
+		double t = v[i];
+
+		for (j = i + 1; j < n; j++)
+			t -= c->L[j * n + i] * u[j];
+		u[i] = t / c->L[i * n + i];
+	}
+	for (i = 0; i < n; i++)
+		u[i] += c->u0[i];
+}
+
+/* g_v = L^-1 g_u (forward substitution), in place */
+static void
+pre_grad_v(const struct ctx *c, double *g)
+{
+	size_t n = c->p->npar, i, j;
+
+	for (i = 0; i < n; i++) {
+		double t = g[i];
+
+		for (j = 0; j < i; j++)
+			t -= c->L[i * n + j] * g[j];
+		g[i] = t / c->L[i * n + i];
+	}
 }
 
 static double
 gsl_f(const gsl_vector *v, void *arg)
 {
-	return negll_u(arg, v->data);
+	struct ctx *c = arg;
+
+	if (c->L == NULL)
+		return negll_u(c, v->data);
+	pre_to_u(c, v->data, c->ub);
+	return negll_u(c, c->ub);
 }
 
 static void
 gsl_df(const gsl_vector *v, void *arg, gsl_vector *g)
 {
-	negll_grad_u(arg, v->data, g->data);
+	struct ctx *c = arg;
+
+	if (c->L == NULL) {
+		negll_grad_u(c, v->data, g->data);
+		return;
+	}
+	pre_to_u(c, v->data, c->ub);
+	negll_grad_u(c, c->ub, g->data);
+	pre_grad_v(c, g->data);
 }
 
 static void
 gsl_fdf(const gsl_vector *v, void *arg, double *f, gsl_vector *g)
 {
-	*f = negll_grad_u(arg, v->data, g->data);
+	struct ctx *c = arg;
+
+	if (c->L == NULL) {
+		*f = negll_grad_u(c, v->data, g->data);
+		return;
+	}
+	pre_to_u(c, v->data, c->ub);
+	*f = negll_grad_u(c, c->ub, g->data);
+	pre_grad_v(c, g->data);
 }
 
 static double
@@ -171,6 +268,25 @@ gmax(const gsl_vector *g)
 
 	for (i = 0; i < g->size; i++)
 		m = fmax(m, fabs(gsl_vector_get(g, i)));
+	return m;
+}
+
+/* max |dLL/du| from the gradient BFGS sees (g_u = L g_v when preconditioned) */
+static double
+gmax_u(const struct ctx *c, const gsl_vector *g)
+{
+	size_t n = g->size, i, j;
+	double m = 0;
+
+	if (c->L == NULL)
+		return gmax(g);
+	for (i = 0; i < n; i++) {
+		double t = 0;
+
+		for (j = 0; j <= i; j++)
+			t += c->L[i * n + j] * g->data[j];
+		m = fmax(m, fabs(t));
+	}
 	return m;
 }
 
@@ -306,7 +422,8 @@ cx_optim_result_fini(struct cx_optim_result *r)
 	free(r->conf_low);
 	free(r->conf_high);
 	free(r->cov);
-	r->par = r->se = r->conf_low = r->conf_high = r->cov = NULL;
+	free(r->hess);
+	r->par = r->se = r->conf_low = r->conf_high = r->cov = r->hess = NULL;
 }
 
 /* Newton steps with the finite-difference Hessian from the BFGS end point
@@ -375,6 +492,57 @@ int
 cx_optim_mle(const struct cx_optim_problem *p, const double *start,
     const struct cx_optim_opts *o, struct cx_optim_result *r)
 {
+	return cx_optim_mle_pre(p, start, o, NULL, r);
+}
+
+/* Cholesky factor of info into c->L (lower, row-major); 0, or -1 when info is
+ * not positive definite (then no preconditioning) or memory ran out. */
+static int
+pre_setup(struct ctx *c, const double *info, const double *u0)
+{
+	size_t n = c->p->npar, i, j;
+	gsl_matrix *m = gsl_matrix_alloc(n, n);
+	gsl_error_handler_t *old;
+	int st;
+
+	c->L = calloc(n * n, sizeof *c->L);
+	c->u0 = calloc(n, sizeof *c->u0);
+	c->ub = calloc(n, sizeof *c->ub);
+	c->gb = calloc(n, sizeof *c->gb);
+	if (m == NULL || !c->L || !c->u0 || !c->ub || !c->gb)
+		goto fail;
+	for (i = 0; i < n * n; i++)
+		if (!isfinite(info[i]))
+			goto fail;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			gsl_matrix_set(m, i, j, info[i * n + j]);
+	old = gsl_set_error_handler_off();
+	st = gsl_linalg_cholesky_decomp1(m);
+	gsl_set_error_handler(old);
+	if (st != 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		for (j = 0; j <= i; j++)
+			c->L[i * n + j] = gsl_matrix_get(m, i, j);
+	memcpy(c->u0, u0, n * sizeof *u0);
+	gsl_matrix_free(m);
+	return 0;
+fail:
+	if (m)
+		gsl_matrix_free(m);
+	free(c->L);
+	free(c->u0);
+	free(c->ub);
+	free(c->gb);
+	c->L = c->u0 = c->ub = c->gb = NULL;
+	return -1;
+}
+
+int
+cx_optim_mle_pre(const struct cx_optim_problem *p, const double *start,
+    const struct cx_optim_opts *o, const double *info, struct cx_optim_result *r)
+{
 	const gsl_multimin_fdfminimizer_type *type = gsl_multimin_fdfminimizer_vector_bfgs2;
 	size_t n = p->npar, i;
 	int max_iter = o && o->max_iter > 0 ? o->max_iter : 500;
@@ -396,18 +564,27 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 	r->conf_low = calloc(n, sizeof *r->conf_low);
 	r->conf_high = calloc(n, sizeof *r->conf_high);
 	r->cov = calloc(n * n, sizeof *r->cov);
+	r->hess = calloc(n * n, sizeof *r->hess);
 	c.theta = calloc(n, sizeof *c.theta);
 	c.g = calloc(n, sizeof *c.g);
+	if (p->loglik_grad != NULL) {
+		c.cu = calloc(n, sizeof *c.cu);
+		c.cg = calloc(n, sizeof *c.cg);
+	}
 	x = gsl_vector_alloc(n);
 	s = gsl_multimin_fdfminimizer_alloc(type, n);
-	if (!r->par || !r->se || !r->conf_low || !r->conf_high || !r->cov ||
-	    !c.theta || !c.g || !x || !s) {
+	if (!r->par || !r->se || !r->conf_low || !r->conf_high || !r->cov || !r->hess ||
+	    !c.theta || !c.g || !x || !s || (p->loglik_grad != NULL && (!c.cu || !c.cg))) {
 		rc = CX_ENOMEM;
 		goto out;
 	}
+	for (i = 0; i < n * n; i++)
+		r->hess[i] = NAN;
 	for (i = 0; i < n; i++)
 		gsl_vector_set(x, i, cx_optim_from_natural(scale_of(p, i), start[i]));
 	f0 = negll_u(&c, x->data);
+	if (isfinite(f0) && info != NULL && pre_setup(&c, info, x->data) == 0)
+		gsl_vector_set_zero(x);		/* v = 0 at u0 */
 	if (!isfinite(f0)) {
 		snprintf(r->msg, sizeof r->msg, "the log-likelihood is not finite at the start values");
 		rc = CX_EDATA;
@@ -421,15 +598,27 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 	fn.params = &c;
 	old = gsl_set_error_handler_off();
 	for (k = 0; k <= restarts && iter < max_iter; k++) {
+		double step = 0.05;
 		int st;
 
 		r->restarts = k;
-		if (gsl_multimin_fdfminimizer_set(s, &fn, x, 0.05, 0.1) != GSL_SUCCESS)
+		if (c.L != NULL) {
+			/* with a good guess the Newton step is -g_v: try its
+			 * length first (the value is cached for the set below) */
+			gsl_vector_view gv = gsl_vector_view_array(c.gb, n);
+			double f;
+
+			gsl_fdf(x, &c, &f, &gv.vector);
+			step = gsl_blas_dnrm2(&gv.vector);
+			if (!isfinite(f) || !(step > 0))
+				step = 0.05;
+		}
+		if (gsl_multimin_fdfminimizer_set(s, &fn, x, step, 0.1) != GSL_SUCCESS)
 			break;
 		if (!isfinite(s->f))
 			break;
 		tol = gtol * fmax(1.0, fabs(s->f));
-		if (gmax(s->gradient) <= tol) {
+		if (gmax_u(&c, s->gradient) <= tol) {
 			r->converged = 1;
 			break;
 		}
@@ -440,7 +629,7 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 			if (st != GSL_SUCCESS)
 				break;
 			tol = gtol * fmax(1.0, fabs(s->f));
-			if (gmax(s->gradient) <= tol) {
+			if (gmax_u(&c, s->gradient) <= tol) {
 				r->converged = 1;
 				break;
 			}
@@ -452,6 +641,11 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 	}
 	gsl_set_error_handler(old);
 	r->iterations = iter;
+	if (c.L != NULL) {
+		/* back to u for the polish and the standard errors */
+		pre_to_u(&c, x->data, c.ub);
+		memcpy(x->data, c.ub, n * sizeof *c.ub);
+	}
 	for (i = 0; i < n; i++)
 		r->par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
 	{
@@ -477,12 +671,20 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
 			snprintf(r->msg, sizeof r->msg,
 			    "no convergence after %d iterations and %d restarts (largest gradient %.3g)",
 			    iter, r->restarts, r->grad_max);
+		if (have_h)
+			memcpy(r->hess, h, n * n * sizeof *h);
 		standard_errors(p, r, gsl_cdf_ugaussian_Pinv(0.5 + level / 2), h, have_h);
 		free(h);
 	}
 out:
 	free(c.theta);
 	free(c.g);
+	free(c.cu);
+	free(c.cg);
+	free(c.L);
+	free(c.u0);
+	free(c.ub);
+	free(c.gb);
 	if (x)
 		gsl_vector_free(x);
 	if (s)

@@ -45,6 +45,9 @@ struct cx_optim_result {
 	double	*conf_low;	/* Wald interval on the optimiser scale, mapped back */
 	double	*conf_high;
 	double	*cov;		/* npar x npar covariance, natural scale, row-major */
+	double	*hess;		/* npar x npar d2LL/du2 at the end point, optimiser
+				 * scale (what the standard errors invert); NaN when
+				 * it could not be computed */
 	double	 loglik;
 	double	 grad_max;	/* max |dLL/du| at the end */
 	int	 iterations;	/* BFGS iterations used */
@@ -60,6 +63,14 @@ struct cx_optim_result {
  * CX_ENOMEM. */
 int	cx_optim_mle(const struct cx_optim_problem *, const double *start,
 	    const struct cx_optim_opts *, struct cx_optim_result *res);
+
+/* The same, with info (npar x npar, row-major, optimiser scale) a guess of
+ * -d2LL/du2 near the optimum, e.g. a subsample fit's -hess scaled by the ratio
+ * of the numbers of observations: BFGS then searches in coordinates in which
+ * the guess is the identity, and a good guess saves most of the iterations.
+ * info NULL, or not positive definite, is cx_optim_mle. */
+int	cx_optim_mle_pre(const struct cx_optim_problem *, const double *start,
+	    const struct cx_optim_opts *, const double *info, struct cx_optim_result *res);
 
 /* Numerical Hessian of the log-likelihood on the optimiser scale at natural
  * parameters par (npar x npar, row-major, into h).  0 or CX_ENOMEM. */
