@@ -56,6 +56,81 @@ tcase merge-header-only 0 "head -1 $C | cx-kpi --partial --by queue > $TMPD/e.pa
 check merge-cat "cx-kpi --by queue --partial $TMPD/p1.csv > $TMPD/c1.part && cx-kpi --by queue --partial $TMPD/p2.csv > $TMPD/c2.part && cat $TMPD/c1.part $TMPD/c2.part | cx-kpi merge - > $TMPD/cat.csv && cx-kpi --by queue $C | cmp - $TMPD/cat.csv"
 tcase merge-gzip 0 "cx-kpi --partial --by queue $C | gzip -c > $TMPD/a.gz && cx-kpi merge $TMPD/a.gz"
 
+# --- repeat contacts: the sliding rule, and --partial/merge with --repeat-window ---
+# repeat.csv by hand, W = 1h, last start 13:30 (the rule of cx-kpi(1)):
+#   A 09:00 q1 first, repeated (09:40); 09:40 and 10:30 are not first contacts
+#     (each within 1h of the one before; the old rule, counting from the first
+#     contact of an episode, made 10:30 a first contact); 12:00 q2 first, not
+#     repeated.  C 09:00 q1 first, repeated by 10:00 (exactly 1h).  B 09:10 q2
+#     first, not repeated.  F 11:00 q1 and 12:30 q1 first, not repeated (12:30 +
+#     1h is not past 13:30: known).  G 11:15 q1 first, repeated by its second
+#     contact at the same instant (q2).  E 12:45 q2 first, unknown.  D 13:00 q1
+#     first, repeated by 13:30.  r04 has no customer.
+#   q1: 6 first contacts, 4 repeated, 0 unknown: 0.6666666666666666
+#   q2: 3 first contacts, 0 repeated, 1 unknown: 0 (of 2), repeat_unknown 1
+R=$D/repeat.csv
+tcase repeat-1h 0 "cx-kpi --by queue --repeat-window 1h $R"
+tcase repeat-1h-hour 0 "cx-kpi --by queue --period hour --repeat-window 1h $R"
+check repeat-hand "cx-kpi --by queue --repeat-window 1h $R | cut -d, -f1,19,20 | tr '\n' ' ' | grep -qx 'queue,repeat_rate,repeat_unknown q1,0.6666666666666666,0 q2,0,1 '"
+check repeat-oracle-hand "awk -F, -v w=3600 -v by=queue -f $D/repeat-oracle.awk $R | tr '\n' ' ' | grep -qx 'q1,6,4,0 q2,3,0,1 '"
+# Shards of whole lines: r01-r05, r06-r10, r11-r15.  A spans all three (its 10:30
+# in shard 2 is within 1h of its 09:40 in shard 1), C's 10:00 in shard 2 is
+# exactly 1h after its 09:00 in shard 1, E is unknown at the end.
+cat >"$TMPD/rmerge.sh" <<'SH'
+# rmerge.sh FILE N OPTIONS...: single run vs merge of N shards' partials, given in
+# reverse order, then concatenated with cat and shuffled by line
+f=$1 n=$2; shift 2
+d=$(mktemp -d "$TMPD/rm.XXXXXX")
+rows=$(($(wc -l < "$f") - 1))
+tail -n +2 "$f" | awk -v dir="$d" -v per=$(( (rows + n - 1) / n )) -v hdr="$(head -1 "$f")" \
+    '(NR - 1) % per == 0 { f = sprintf("%s/s%d.csv", dir, (NR - 1) / per); print hdr > f } { print > f }'
+cx-kpi "$@" "$f" > "$d/one" || exit 1
+for s in "$d"/s*.csv; do cx-kpi "$@" --partial -o "$s.part" "$s" || exit 1; done
+cx-kpi merge $(ls -r "$d"/s*.part) | cmp - "$d/one" || exit 1
+cat $(ls -r "$d"/s*.part) > "$d/all"
+{ head -1 "$d/all"; tail -n +2 "$d/all" | awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' |
+    sort | cut -f2-; } | cx-kpi merge - | cmp - "$d/one"
+SH
+n=0
+for c in "3 1h --by queue" "2 30min --by queue" "4 2h --by queue" "3 1h --by queue --period hour" \
+    "4 24h --by queue --period hour" "3 2h --period 30min --by queue,call_id"; do
+	n=$((n + 1))
+	set -- $c
+	check merge-repeat-$n "sh $TMPD/rmerge.sh $R $1 --repeat-window $2 $(shift 2; echo "$@")"
+done
+check merge-repeat-calls "sh $TMPD/rmerge.sh $C 3 --by queue,agent_id --period week --repeat-window 24h --sl 10,20 && sh $TMPD/rmerge.sh $C 4 --period day --repeat-window 7d"
+check kpi-shards-repeat "scripts/kpi-shards 3 $R --by queue --repeat-window 1h > $TMPD/sh.csv && cx-kpi --by queue --repeat-window 1h $R | cmp - $TMPD/sh.csv"
+# Generated calls (time-sorted): the single run against the rule written out in
+# awk, and against merges of shards.
+cx-gen-data calls --rows 10000 --seed 11 >"$TMPD/g.csv"
+check repeat-oracle-generated "for w in 600 86400; do awk -F, -v w=\$w -v by=queue -f $D/repeat-oracle.awk $TMPD/g.csv > $TMPD/o && cx-kpi --by queue --repeat-window \${w}s $TMPD/g.csv | awk -F, 'NR==FNR { f[\$1] = \$2; r[\$1] = \$3; u[\$1] = \$4; next } FNR > 1 { d = f[\$1] - u[\$1]; if (\$20 != u[\$1] || (d > 0 ? (\$19 - r[\$1] / d)^2 > 1e-30 : \$19 != \"\")) bad = 1; n++ } END { exit bad || n != 5 }' $TMPD/o - || exit 1; done"
+check merge-repeat-generated "sh $TMPD/rmerge.sh $TMPD/g.csv 4 --by queue --period hour --repeat-window 1h"
+check kpi-shards-generated "scripts/kpi-shards 3 $TMPD/g.csv --by queue,agent_id --period week --repeat-window 24h > $TMPD/sh.csv && cx-kpi --by queue,agent_id --period week --repeat-window 24h $TMPD/g.csv | cmp - $TMPD/sh.csv"
+tcase partial-repeat 0 "cx-kpi --by queue --period hour --repeat-window 1h --partial $R"
+# merge refuses what it cannot join
+head -11 $R >"$TMPD/r1.csv"
+{ head -1 $R; tail -n +12 $R; } >"$TMPD/r2.csv"
+{ head -1 $R; sed -n '2,10p' $R; } >"$TMPD/t1.csv"
+{ head -1 $R; tail -n +11 $R; } >"$TMPD/t2.csv"
+{ head -1 $R; sed -n '2,5p;8p' $R; } >"$TMPD/ov1.csv"	# A from 09:00 to 10:30
+{ head -1 $R; sed -n '6,7p;9,$p' $R; } >"$TMPD/ov2.csv"	# A from 09:40 to 12:00
+for f in r1 r2 t1 t2 ov1 ov2; do
+	cx-kpi --by queue --repeat-window 1h --partial -o "$TMPD/$f.part" "$TMPD/$f.csv"
+done
+cx-kpi --by queue --repeat-window 1h --partial $R >"$TMPD/rep.part"
+cx-kpi --by queue --partial $R >"$TMPD/norep.part"
+tcase err-merge-overlap 1 "cd $TMPD && cx-kpi merge ov2.part ov1.part"
+tcase err-merge-same-instant 1 "cd $TMPD && cx-kpi merge t2.part t1.part"
+tcase err-merge-window 1 "cd $TMPD && cx-kpi merge r1.part norep.part"
+tcase err-merge-window-value 1 "sed '2,\$s/,ignore-abandoned,3600,/,ignore-abandoned,x,/' $TMPD/rep.part | cx-kpi merge -"
+tcase err-merge-window-nocols 1 "sed '2,\$s/,ignore-abandoned,,/,ignore-abandoned,3600,/' $TMPD/norep.part | cx-kpi merge -"
+tcase err-merge-custcols 1 "cut -d, -f1-47 $TMPD/rep.part | cx-kpi merge -"
+tcase err-merge-custcol 1 "sed '1s/,last_start,/,last_time,/' $TMPD/rep.part | cx-kpi merge -"
+tcase err-merge-flag 1 "awk -F, -v OFS=, '\$43 == \"A\" { \$45 = 2 } 1' $TMPD/rep.part | cx-kpi merge -"
+tcase err-merge-contacts 1 "awk -F, -v OFS=, '\$43 == \"A\" { \$48 = 0 } 1' $TMPD/rep.part | cx-kpi merge -"
+tcase err-merge-last-before 1 "awk -F, -v OFS=, '\$43 == \"A\" { \$46 = 0 } 1' $TMPD/rep.part | cx-kpi merge -"
+tcase err-merge-many-by 1 "printf 'partial_tool,partial_mode,partial_version%s,offered\n' \"\$(seq -f ',by:c%g' 65 | tr -d '\n')\" | cx-kpi merge -"
+
 # --- Erlang: published numbers ----------------------------------------------------
 # Call Centre Helper: 100 calls in 30 min, AHT 180 s, 80/20, 30% shrinkage.
 tcase cch 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --target-sl 0.8 --sl 20 --shrinkage 0.3"
@@ -119,7 +194,7 @@ tcase err-stream-nopatience 1 "printf 'interval,calls,aht\n1,3,100\n' | cx-kpi e
 tcase err-stream-agents 1 "printf 'interval,calls,aht,agents\n1,3,100,-2\n' | cx-kpi erlang --interval 15min"
 tcase err-overflow 1 "sed '2s/,12,300,/,12000000000000,300,/' $C | cx-kpi"
 tcase err-merge-period 1 "cx-kpi --partial --period day $C | sed '2s/,day,/,fortnight,/' | cx-kpi merge -"
-tcase err-merge-period-start 1 "cx-kpi --partial --period day $C | awk -F, -v OFS=, 'NR==2{\$9=\"x\"}1' | cx-kpi merge -"
+tcase err-merge-period-start 1 "cx-kpi --partial --period day $C | awk -F, -v OFS=, 'NR==2{\$10=\"x\"}1' | cx-kpi merge -"
 tcase unmet 0 "cx-kpi erlang --model b --calls 1e9 --interval 1h --aht 3600"
 tcase err-plan-nowait 1 "cut -d, -f1-5,7- $C | cx-kpi plan --period day"
 # partial files that cannot be merged
@@ -130,15 +205,15 @@ tcase err-merge-not-partial 1 "cx-kpi merge $C"
 tcase err-merge-options 1 "cd $TMPD && cx-kpi merge q.part s3.part"
 tcase err-merge-header 1 "cd $TMPD && cx-kpi merge q.part q30.part"
 tcase err-merge-tool 1 "sed '2s/^cx-kpi,summary/cx-clv,summary/' $TMPD/q.part | cx-kpi merge -"
-tcase err-merge-version 1 "sed '2s/^cx-kpi,summary,1,/cx-kpi,summary,9,/' $TMPD/q.part | cx-kpi merge -"
-tcase err-merge-count 1 "awk -F, -v OFS=, 'NR==2{\$10=99}1' $TMPD/q.part | cx-kpi merge -"
-tcase err-merge-hist 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:x\"}1' $TMPD/q.part | cx-kpi merge -"
-tcase err-merge-hist-n 1 "awk -F, -v OFS=, 'NR==2{\$23=\"1:2\"}1' $TMPD/q.part | cx-kpi merge -"
-tcase err-merge-sum 1 "awk -F, -v OFS=, 'NR==2{\$19=\"\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-version 1 "sed '2s/^cx-kpi,summary,2,/cx-kpi,summary,9,/' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-count 1 "awk -F, -v OFS=, 'NR==2{\$11=99}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-hist 1 "awk -F, -v OFS=, 'NR==2{\$24=\"1:x\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-hist-n 1 "awk -F, -v OFS=, 'NR==2{\$24=\"1:2\"}1' $TMPD/q.part | cx-kpi merge -"
+tcase err-merge-sum 1 "awk -F, -v OFS=, 'NR==2{\$20=\"\"}1' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-statcol 1 "sed '1s/,wait_n,/,waits,/' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-threshold 1 "sed '1s/,answered_in_20,/,answered_by_20,/' $TMPD/q.part | cx-kpi merge -"
 tcase err-merge-ragged 1 "sed '2s/\$/,1/' $TMPD/q.part | cx-kpi merge -"
-tcase err-merge-overflow 1 "awk -F, -v OFS=, 'NR>1{\$19=\"9000000000000000000\"}1' $TMPD/q.part > $TMPD/big.part && cd $TMPD && cx-kpi merge big.part big.part"
+tcase err-merge-overflow 1 "awk -F, -v OFS=, 'NR>1{\$20=\"9000000000000000000\"}1' $TMPD/q.part > $TMPD/big.part && cd $TMPD && cx-kpi merge big.part big.part"
 tcase err-sum-overflow 1 "awk 'BEGIN{print \"start,abandoned,wait_s\"; for (i = 0; i < 10000; i++) print \"2026-10-05T09:00:00Z,0,999999999\"}' | cx-kpi"
 tcase err-rejects-full 3 "sed '2s/,12,300,/,12.5O,300,/' $C | cx-kpi --rejects /dev/full"
 tcase err-merge-short 1 "head -2 $TMPD/q.part | cut -d, -f1-20 | cx-kpi merge -"
@@ -167,7 +242,6 @@ tcase use-delim 2 "cx-kpi -d ab $C"
 tcase use-not-summary 2 "cx-kpi --patience 60 $C"
 tcase use-not-erlang 2 "cx-kpi erlang --by queue --calls 1 --interval 1h --aht 60"
 tcase use-not-merge 2 "cx-kpi merge --period day $TMPD/q.part"
-tcase use-partial-repeat 2 "cx-kpi --partial --repeat-window 1d $C"
 tcase use-plan-period 2 "cx-kpi plan $C"
 tcase use-plan-week 2 "cx-kpi plan --period week $C"
 tcase use-plan-model-b 2 "cx-kpi plan --period day --model b $C"

@@ -17,7 +17,7 @@
 #include "rejects.h"
 
 #define KPI_MAX_SL		16
-#define KPI_PARTIAL_VERSION	1
+#define KPI_PARTIAL_VERSION	2
 
 enum kpi_mode { MODE_SUMMARY = 1, MODE_ERLANG = 2, MODE_PLAN = 4, MODE_MERGE = 8 };
 
@@ -81,6 +81,7 @@ struct kpi_stats {
 	uint64_t	transfer_n, transferred;
 	uint64_t	resolved_n, resolved;
 	uint64_t	first_contacts, repeated, repeat_unknown;
+	int64_t		start_max;			/* latest start (ms); valid when offered > 0 */
 	uint64_t	ans_in[KPI_MAX_SL], ab_in[KPI_MAX_SL];
 	size_t		gidx;		/* the group's own index (not merged) */
 };
@@ -112,13 +113,49 @@ struct kpi_out {
 void	kpi_out_open(struct kpi_out *, const char *path);
 int	kpi_out_close(struct kpi_out *);	/* CX_EXIT_OK, or exit 3 with a message */
 
+/*
+ * --repeat-window (man page): contact i of a customer is a first contact iff
+ * the previous one is absent or more than W earlier; a first contact is
+ * repeated iff the next one is at most W later, and unknown when there is no
+ * next one and its start + W is past the last start in the data.  Each
+ * contact's status depends on its neighbours only, so a run (a shard) leaves per
+ * customer just a boundary: a struct kpi_seg.  A single run, the --partial
+ * writer and merge all resolve through cust_join().
+ */
+struct cust {
+	int64_t		last;		/* start of the latest contact (ms) */
+	uint32_t	lgroup;		/* index of its group */
+	uint8_t		pending;	/* it is a first contact not yet followed */
+	uint8_t		open;		/* --partial: the run holds one contact, whose
+					 * status needs the run before it */
+	uint8_t		ffollowed;	/* --partial: the first contact of the run is
+					 * followed within W */
+};
+/* --partial: a customer's run also keeps its first contact. */
+struct cust_run {
+	struct cust	c;
+	int64_t		first;		/* start of the run's first contact (ms) */
+	uint64_t	contacts;
+	uint32_t	fgroup;
+};
+/* A run of contacts of one customer, as a partial file keeps it: the first
+ * contact (first, fgroup), the last (last, lgroup), and when it holds two or
+ * more (multi): whether the first is followed within W (ffollowed) and whether
+ * the last is a first contact not followed (lpending). */
+struct kpi_seg {
+	int64_t		first, last;
+	uint32_t	fgroup, lgroup;
+	int		multi, ffollowed, lpending;
+};
+
 /* Groups keyed by the --by values (each as a 4-byte length and the bytes) and
  * the period start (8 bytes). */
 struct groups {
 	const struct kpi_opts	*o;
 	struct cx_hashmap	*map;		/* key -> struct kpi_stats */
 	struct cx_hashmap	*cust;		/* customer_id -> struct cust */
-	int64_t			 data_end;	/* latest start seen */
+	int64_t			 data_end;	/* latest start seen (after read_calls) */
+	int64_t			 win;		/* --repeat-window in ms */
 	int			 have_wait, have_handle;
 	char			 day[11];	/* "YYYY-MM-DDT" of the last slow-parsed time */
 	int64_t			 day_ms;
@@ -138,6 +175,13 @@ int64_t	key_period(const char *key, size_t keylen);
 void	stats_merge(struct kpi_stats *dst, const struct kpi_stats *src);
 double	ratio(double num, double den);			/* NaN when den <= 0 */
 void	read_calls(struct groups *, char **files, size_t nfiles);
+/* Put the run s after what cu knows of the customer (have: cu holds at least
+ * one contact; else cu is filled), counting first contacts and repeats in the
+ * groups of g. */
+void	cust_join(struct groups *, struct cust *cu, int have, const struct kpi_seg *s);
+/* Count a customer whose last contact is a first contact with no next one as
+ * repeat_unknown when its window runs past g->data_end. */
+void	cust_finish(struct groups *, const struct cust *cu);
 size_t	*sorted_groups(const struct groups *);		/* malloc'd output order */
 void	write_keys(struct cx_csvout *, const struct groups *, size_t i);
 void	write_key_header(struct cx_csvout *, const struct kpi_opts *);

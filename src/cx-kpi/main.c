@@ -330,9 +330,6 @@ main(int argc, char *argv[])
 		o.sl[0] = 20;
 		o.nsl = 1;
 	}
-	if (o.mode == MODE_SUMMARY && o.partial && o.repeat_window > 0)
-		cx_errx(CX_EXIT_USAGE, "--partial cannot be combined with --repeat-window "
-		    "(repeat contacts need every contact of a customer in one run)");
 	if (o.mode == MODE_PLAN && o.period == CX_PERIOD_NONE)
 		cx_errx(CX_EXIT_USAGE, "plan needs --period (15min, 30min, hour or day)");
 	if (o.mode == MODE_PLAN && o.period > CX_PERIOD_DAY)

@@ -19,13 +19,6 @@
 #include "partial.h"
 #include "kpi.h"
 
-struct cust {
-	int64_t		first;		/* start of the open episode's first contact (ms) */
-	int64_t		last;		/* latest start seen */
-	uint32_t	group;		/* index of the first contact's group */
-	int		repeated;
-};
-
 void
 groups_init(struct groups *g, const struct kpi_opts *o)
 {
@@ -34,7 +27,9 @@ groups_init(struct groups *g, const struct kpi_opts *o)
 	g->data_end = INT64_MIN;
 	if ((g->map = cx_hashmap_new(sizeof(struct kpi_stats))) == NULL)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
-	if (o->repeat_window > 0 && (g->cust = cx_hashmap_new(sizeof(struct cust))) == NULL)
+	g->win = (int64_t)llround(o->repeat_window * 1000);
+	if (o->repeat_window > 0 && (g->cust = cx_hashmap_new(o->partial ?
+	    sizeof(struct cust_run) : sizeof(struct cust))) == NULL)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
 }
 
@@ -112,6 +107,8 @@ key_period(const char *key, size_t keylen)
 void
 stats_merge(struct kpi_stats *d, const struct kpi_stats *s)
 {
+	if (s->offered && (d->offered == 0 || s->start_max > d->start_max))
+		d->start_max = s->start_max;
 	d->offered += s->offered;
 	d->answered += s->answered;
 	d->abandoned += s->abandoned;
@@ -271,6 +268,78 @@ xadd(struct cx_xsum *s, double v)
 		cx_errx(CX_EXIT_DATA, "sums of durations overflow (over 9e12 seconds)");
 }
 
+static struct kpi_stats *
+stats_at(const struct groups *g, uint32_t i)
+{
+	return cx_hashmap_value(g->map, i);
+}
+
+/* The repeat rule of kpi.h, for a run after the customer's known history. */
+static inline void
+join(struct groups *g, struct cust *cu, int have, const struct kpi_seg *s)
+{
+	int first = !have || s->first - cu->last > g->win;
+
+	if (!first && cu->pending)
+		stats_at(g, cu->lgroup)->repeated++;
+	if (first) {
+		struct kpi_stats *fs = stats_at(g, s->fgroup);
+		fs->first_contacts++;
+		if (s->multi && s->ffollowed)
+			fs->repeated++;
+	}
+	cu->pending = (uint8_t)(s->multi ? s->lpending : first);
+	cu->last = s->last;
+	cu->lgroup = s->lgroup;
+}
+
+void
+cust_join(struct groups *g, struct cust *cu, int have, const struct kpi_seg *s)
+{
+	join(g, cu, have, s);
+}
+
+void
+cust_finish(struct groups *g, const struct cust *cu)
+{
+	if (cu->pending && cu->last + g->win > g->data_end)
+		stats_at(g, cu->lgroup)->repeat_unknown++;
+}
+
+/*
+ * --partial: extend the customer's run in this input by the contact (t, group).
+ * The first contact of the run is not counted here (whether it is a first
+ * contact depends on the partial before); every later one is resolved as in
+ * join(), except that a repeat of the still open first contact is only noted.
+ */
+static void
+run_add(struct cust_run *cr, struct groups *g, int isnew, int64_t t, uint32_t group)
+{
+	struct cust *cu = &cr->c;
+
+	if (isnew) {
+		cr->first = t;
+		cr->fgroup = group;
+		cu->open = 1;
+		cu->pending = 1;
+	} else {
+		if (t - cu->last <= g->win) {
+			if (cu->pending && cu->open)
+				cu->ffollowed = 1;
+			else if (cu->pending)
+				stats_at(g, cu->lgroup)->repeated++;
+			cu->pending = 0;
+		} else {
+			stats_at(g, group)->first_contacts++;
+			cu->pending = 1;
+		}
+		cu->open = 0;
+	}
+	cr->contacts++;
+	cu->last = t;
+	cu->lgroup = group;
+}
+
 /* One call record into its group.  0 used, -1 rejected. */
 static int
 add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const struct cx_record *r)
@@ -316,10 +385,9 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 	if (o->attribute_event && has_wait)
 		tev = t + (int64_t)llround(wait * 1000);
 	s = group_get(g, vals, vlens, o->period ? cx_period_start(o->period, tev) : 0);
-	if (t > g->data_end)
-		g->data_end = t;
+	if (s->offered++ == 0 || t > s->start_max)
+		s->start_max = t;
 
-	s->offered++;
 	if (has_wait) {
 		if (s->wait_n == 0 || wait > s->wait_max)
 			s->wait_max = wait;
@@ -381,7 +449,6 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 		if (idlen == 0)
 			s->no_customer++;
 		else if (g->cust) {
-			int64_t win = (int64_t)llround(o->repeat_window * 1000);
 			struct cust *cu;
 			int isnew;
 
@@ -393,19 +460,13 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 				    "time order (sort by start first)", cx_csvin_path(ki->in),
 				    r->line, r->field[c->start], id);
 			}
-			if (!isnew && t - cu->first <= win) {
-				if (!cu->repeated) {
-					struct kpi_stats *fs = cx_hashmap_value(g->map, cu->group);
-					fs->repeated++;
-					cu->repeated = 1;
-				}
-			} else {
-				s->first_contacts++;
-				cu->first = t;
-				cu->group = (uint32_t)s->gidx;
-				cu->repeated = 0;
+			if (o->partial)
+				run_add((struct cust_run *)cu, g, isnew, t, (uint32_t)s->gidx);
+			else {
+				struct kpi_seg one = { t, t, (uint32_t)s->gidx, (uint32_t)s->gidx,
+				    0, 0, 0 };
+				join(g, cu, !isnew, &one);
 			}
-			cu->last = t;
 		}
 	}
 	return 0;
@@ -441,15 +502,16 @@ read_calls(struct groups *g, char **files, size_t nfiles)
 	kpi_in_close(&ki);
 	free(c.by);
 
-	/* Open episodes whose window runs past the data cannot be judged. */
-	if (g->cust) {
-		int64_t win = (int64_t)llround(o->repeat_window * 1000);
-		for (size_t i = 0; i < cx_hashmap_count(g->cust); i++) {
-			struct cust *cu = cx_hashmap_value(g->cust, i);
-			if (!cu->repeated && cu->first + win > g->data_end)
-				((struct kpi_stats *)cx_hashmap_value(g->map, cu->group))->repeat_unknown++;
-		}
+	/* The latest start, and first contacts whose window runs past it. */
+	g->data_end = INT64_MIN;
+	for (size_t i = 0; i < cx_hashmap_count(g->map); i++) {
+		const struct kpi_stats *s = cx_hashmap_value(g->map, i);
+		if (s->offered && s->start_max > g->data_end)
+			g->data_end = s->start_max;
 	}
+	if (g->cust && !o->partial)
+		for (size_t i = 0; i < cx_hashmap_count(g->cust); i++)
+			cust_finish(g, cx_hashmap_value(g->cust, i));
 }
 
 /* Output order: the --by values byte by byte, then the period. */
