@@ -4,12 +4,21 @@
  * Bytes come from read(2); gzip is recognised by its magic bytes and inflated
  * here (not with gzread, which treats a truncated stream as a normal end of file
  * and stops at bytes it does not recognise).  The decompressed text is fed to
- * libcsv one physical line at a time, so that every record knows the line it
- * starts on; libcsv calls back with fields and record ends, which we copy into a
- * small queue that cx_csvin_next() hands out.
+ * libcsv a chunk at a time; libcsv calls back with fields and record ends,
+ * which we copy into a batch: the records of one chunk of one file.
+ *
+ * Reading, inflating and parsing (the producer) run in a thread of their own
+ * while the caller consumes the previous batch: libcsv's byte loop is most of a
+ * tool's time, and a second core hides the rest of the tool behind it.  Three
+ * batches circulate (one being filled, one ready, one being read), so memory
+ * stays bounded.  Everything the caller sees -- records, errors, warnings,
+ * byte counts, file names -- travels inside the batches, in order, so the
+ * results are those of a single-threaded read; CXKIT_READER_THREAD=0 in the
+ * environment reads without the thread, through the same code.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +34,38 @@
 #define RAWBUF	(256 * 1024)
 #define TEXTBUF	(256 * 1024)
 
+#define NBATCH	3
+#define MSGSZ	1024
+
 struct queued {
 	size_t		first, n;	/* fields [first, first + n) */
 	unsigned long	line;
 	int		clean;
+	int		header;		/* a later file's header line */
+};
+
+/* The records parsed from one chunk of text, and what the caller must learn
+ * when it reaches them. */
+struct batch {
+	char		*fbuf;		/* field bytes, each NUL-terminated */
+	size_t		 flen, fcap;
+	size_t		*foff, *flens;
+	size_t		 nf, nfcap;
+	struct queued	*q;
+	size_t		 nq, qcap;
+	const char	*name;		/* the file the records come from */
+	uint64_t	 bytes;		/* input bytes consumed when it was filled */
+	int		 end;		/* 0 more follow, 1 end of input, CX_E* error */
+	char		*msg;		/* the error's message (MSGSZ) */
+	char		*warn;		/* a warning to pass on first, or "" (MSGSZ) */
 };
 
 struct cx_csvin {
 	struct cx_csvin_opts opts;
+
+	/* ---- producer: only the reader thread touches these once it runs ---- */
 	struct csv_parser csv;
 	int		 csv_ready;
-
-	/* inputs */
 	char *const	*paths;
 	size_t		 npaths, cur;
 	int		 fd;
@@ -44,8 +73,6 @@ struct cx_csvin {
 	int		 at_eof;	/* current file fully fed, csv_fini done */
 	int		 all_done;
 	uint64_t	 bytes;
-
-	/* raw bytes and gzip */
 	unsigned char	*raw;
 	size_t		 rawlen, rawpos;
 	int		 raw_eof;
@@ -53,8 +80,6 @@ struct cx_csvin {
 	int		 gz_end;	/* the last member ended cleanly */
 	z_stream	 zs;
 	int		 zs_ready;
-
-	/* text: decompressed bytes being fed */
 	char		*text;
 	size_t		 textlen, textpos;
 	int		 first_text;	/* BOM check pending */
@@ -63,33 +88,52 @@ struct cx_csvin {
 	int		 quotes;	/* a '"' was seen in this file: fields may be quoted */
 	int		 unclean;	/* the record being built has a field needing quotes */
 	int		 ws_inquote;	/* ws mode: inside a quoted field */
-
-	/* fields of queued records and of the record being built */
-	char		*fbuf;
-	size_t		 flen, fcap;
-	size_t		*foff, *flens;
-	size_t		 nf, nfcap;
-	size_t		 cur_first;
-	struct queued	*q;
-	size_t		 nq, qpos, qcap;
+	int		 header_pending;/* the next record is a file's header */
+	struct batch	*b;		/* being filled */
+	size_t		 cur_first;	/* first field of the record being built */
 	int		 oom;
 	unsigned long	 nl_in_fields;	/* newlines inside the record's fields */
+	char		 perr[MSGSZ];	/* the producer's message */
 
-	/* delivered record */
+	/* ---- shared, under mu ---- */
+	struct batch	 batch[NBATCH];
+	struct batch	*ready[NBATCH], *spare[NBATCH];
+	size_t		 nready, nspare;
+	int		 stop;		/* the consumer is done: the thread must end */
+	int		 threaded, thread_live;
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+
+	/* ---- consumer: the caller's side ---- */
+	struct batch	*out;		/* being read, or NULL */
+	size_t		 qpos;
+	const char	*out_name;
+	uint64_t	 out_bytes;
+	int		 finished;	/* 1 at end of input, CX_E* after an error */
 	char		**fieldp;
 	size_t		 fieldpcap;
-
-	/* header */
 	char		**names;	/* after renames */
 	char		**raw_names;	/* as in the first file */
 	size_t		 ncols;
-	int		 header_pending;
-
-	char		 errbuf[1024];
+	char		 errbuf[MSGSZ];
 };
 
+/* A failure seen by the producer: its message travels in the batch. */
 static int
 fail(struct cx_csvin *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->perr, sizeof r->perr, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* A failure seen by the consumer (headers, the caller's own calls). */
+static int
+cfail(struct cx_csvin *r, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,6 +154,8 @@ struct cx_csvin *
 cx_csvin_new(const struct cx_csvin_opts *opts)
 {
 	struct cx_csvin *r = calloc(1, sizeof *r);
+	const char *env = getenv("CXKIT_READER_THREAD");
+	size_t i;
 
 	if (r == NULL)
 		return NULL;
@@ -118,13 +164,57 @@ cx_csvin_new(const struct cx_csvin_opts *opts)
 	if (r->opts.delim == 0)
 		r->opts.delim = ',';
 	r->fd = -1;
+	r->threaded = env == NULL || strcmp(env, "0") != 0;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
 	r->raw = malloc(RAWBUF);
 	r->text = malloc(TEXTBUF);
-	if (r->raw == NULL || r->text == NULL) {
+	for (i = 0; i < NBATCH; i++) {
+		r->batch[i].msg = malloc(MSGSZ);
+		r->batch[i].warn = malloc(MSGSZ);
+		if (r->batch[i].msg == NULL || r->batch[i].warn == NULL)
+			break;
+		r->batch[i].warn[0] = '\0';
+		if (i > 0)
+			r->spare[r->nspare++] = &r->batch[i];
+	}
+	r->b = &r->batch[0];
+	if (r->raw == NULL || r->text == NULL || i < NBATCH) {
 		cx_csvin_free(r);
 		return NULL;
 	}
 	return r;
+}
+
+/* Room for n more field bytes (NULs included) and k more fields in b. */
+static int
+reserve(struct batch *b, size_t n, size_t k)
+{
+	if (b->flen + n > b->fcap) {
+		size_t cap = b->fcap ? b->fcap : 4096;
+		char *p;
+
+		while (cap < b->flen + n)
+			cap *= 2;
+		if ((p = realloc(b->fbuf, cap)) == NULL)
+			return -1;
+		b->fbuf = p;
+		b->fcap = cap;
+	}
+	if (b->nf + k > b->nfcap) {
+		size_t cap = b->nfcap ? b->nfcap : 256, *o, *l;
+
+		while (cap < b->nf + k)
+			cap *= 2;
+		if ((o = realloc(b->foff, cap * sizeof *o)) == NULL)
+			return -1;
+		b->foff = o;
+		if ((l = realloc(b->flens, cap * sizeof *l)) == NULL)
+			return -1;
+		b->flens = l;
+		b->nfcap = cap;
+	}
+	return 0;
 }
 
 /* libcsv callbacks: copy one field; close one record. */
@@ -132,40 +222,18 @@ static void
 on_field(void *s, size_t len, void *ctx)
 {
 	struct cx_csvin *r = ctx;
+	struct batch *b = r->b;
+	char *d;
 
 	if (s == NULL)		/* ws mode: an empty run between blanks */
 		return;
-	if (r->flen + len + 1 > r->fcap) {
-		size_t cap = r->fcap ? r->fcap : 4096;
-		char *p;
-
-		while (cap < r->flen + len + 1)
-			cap *= 2;
-		if ((p = realloc(r->fbuf, cap)) == NULL) {
-			r->oom = 1;
-			return;
-		}
-		r->fbuf = p;
-		r->fcap = cap;
+	if ((b->flen + len + 1 > b->fcap || b->nf == b->nfcap) && reserve(b, len + 1, 1) != 0) {
+		r->oom = 1;
+		return;
 	}
-	if (r->nf == r->nfcap) {
-		size_t cap = r->nfcap ? r->nfcap * 2 : 256;
-		size_t *o = realloc(r->foff, cap * sizeof *o), *l;
-
-		if (o == NULL) {
-			r->oom = 1;
-			return;
-		}
-		r->foff = o;
-		if ((l = realloc(r->flens, cap * sizeof *l)) == NULL) {
-			r->oom = 1;
-			return;
-		}
-		r->flens = l;
-		r->nfcap = cap;
-	}
-	memcpy(r->fbuf + r->flen, s, len);
-	r->fbuf[r->flen + len] = '\0';
+	d = b->fbuf + b->flen;
+	memcpy(d, s, len);
+	d[len] = '\0';
 	/* Before the first '"' of a file no field can be quoted, so none holds
 	 * a newline, a quote or the delimiter; after it we look. */
 	if (r->quotes) {
@@ -178,10 +246,10 @@ on_field(void *s, size_t len, void *ctx)
 				r->unclean = 1;
 		}
 	}
-	r->foff[r->nf] = r->flen;
-	r->flens[r->nf] = len;
-	r->nf++;
-	r->flen += len + 1;
+	b->foff[b->nf] = b->flen;
+	b->flens[b->nf] = len;
+	b->nf++;
+	b->flen += len + 1;
 }
 
 /*
@@ -193,52 +261,106 @@ static void
 on_record(int c, void *ctx)
 {
 	struct cx_csvin *r = ctx;
+	struct batch *b = r->b;
 	unsigned long start = r->line;
-	int crlf = c == '\n' && r->last_term == '\r' && r->nf == r->cur_first;
+	int crlf = c == '\n' && r->last_term == '\r' && b->nf == r->cur_first;
 
 	r->last_term = c;
 	r->line += r->nl_in_fields + ((c == '\n' && !crlf) || c == '\r');
 	r->nl_in_fields = 0;
-	if (r->nf == r->cur_first)	/* a blank line, or blanks only in ws mode */
+	if (b->nf == r->cur_first)	/* a blank line, or blanks only in ws mode */
 		return;
-	if (r->nq == r->qcap) {
-		size_t cap = r->qcap ? r->qcap * 2 : 16;
-		struct queued *q = realloc(r->q, cap * sizeof *q);
+	if (b->nq == b->qcap) {
+		size_t cap = b->qcap ? b->qcap * 2 : 16;
+		struct queued *q = realloc(b->q, cap * sizeof *q);
 
 		if (q == NULL) {
 			r->oom = 1;
 			return;
 		}
-		r->q = q;
-		r->qcap = cap;
+		b->q = q;
+		b->qcap = cap;
 	}
-	r->q[r->nq].first = r->cur_first;
-	r->q[r->nq].n = r->nf - r->cur_first;
-	r->q[r->nq].line = start;
+	b->q[b->nq].first = r->cur_first;
+	b->q[b->nq].n = b->nf - r->cur_first;
+	b->q[b->nq].line = start;
 	/* unquoted comma-separated fields cannot hold a comma, quote or newline */
-	r->q[r->nq].clean = !r->unclean && !r->opts.ws && r->opts.delim == ',';
+	b->q[b->nq].clean = !r->unclean && !r->opts.ws && r->opts.delim == ',';
+	b->q[b->nq].header = r->header_pending;
+	r->header_pending = 0;
 	r->unclean = 0;
-	r->nq++;
-	r->cur_first = r->nf;
+	b->nq++;
+	r->cur_first = b->nf;
 }
 
-/* Drop delivered records, keeping the fields of a record still being built. */
+/* A warning for the caller, delivered before the records that follow it. */
 static void
-compact(struct cx_csvin *r)
+warn(struct cx_csvin *r, const char *msg)
 {
-	size_t base = r->cur_first < r->nf ? r->foff[r->cur_first] : r->flen, i;
+	snprintf(r->b->warn, MSGSZ, "%s", msg);
+}
 
-	if (r->cur_first > 0 || base > 0) {
-		memmove(r->fbuf, r->fbuf + base, r->flen - base);
-		r->flen -= base;
-		for (i = r->cur_first; i < r->nf; i++) {
-			r->foff[i - r->cur_first] = r->foff[i] - base;
-			r->flens[i - r->cur_first] = r->flens[i];
-		}
-		r->nf -= r->cur_first;
-		r->cur_first = 0;
+/*
+ * Hand the filled batch over (end: 0 more follow, 1 end of input, CX_E*) and
+ * take a spare one, moving the fields of a record still being built into it.
+ * -1 when the consumer has stopped.
+ */
+static int
+publish(struct cx_csvin *r, int end)
+{
+	struct batch *b = r->b, *nb;
+	size_t base, i, n;
+
+	b->end = end;
+	b->name = r->name;
+	b->bytes = r->bytes;
+	if (end < 0) {
+		b->nq = 0;	/* the failing chunk's records are not handed out */
+		snprintf(b->msg, MSGSZ, "%s", r->perr);
 	}
-	r->nq = r->qpos = 0;
+	if (end != 0) {		/* the last one: nothing more to fill */
+		pthread_mutex_lock(&r->mu);
+		r->ready[r->nready++] = b;
+		r->b = NULL;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		return 0;
+	}
+	pthread_mutex_lock(&r->mu);
+	while (r->nspare == 0 && !r->stop)
+		pthread_cond_wait(&r->cv, &r->mu);
+	if (r->stop) {
+		pthread_mutex_unlock(&r->mu);
+		return -1;
+	}
+	nb = r->spare[--r->nspare];
+	pthread_mutex_unlock(&r->mu);
+
+	nb->flen = nb->nf = nb->nq = 0;
+	nb->warn[0] = '\0';
+	n = b->nf - r->cur_first;
+	if (n > 0) {
+		base = b->foff[r->cur_first];
+		if (reserve(nb, b->flen - base, n) != 0)
+			r->oom = 1;
+		else {
+			memcpy(nb->fbuf, b->fbuf + base, b->flen - base);
+			for (i = 0; i < n; i++) {
+				nb->foff[i] = b->foff[r->cur_first + i] - base;
+				nb->flens[i] = b->flens[r->cur_first + i];
+			}
+			nb->flen = b->flen - base;
+			nb->nf = n;
+		}
+	}
+	r->cur_first = 0;
+	r->b = nb;
+
+	pthread_mutex_lock(&r->mu);
+	r->ready[r->nready++] = b;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	return 0;
 }
 
 static void
@@ -291,6 +413,22 @@ open_input(struct cx_csvin *r)
 	return 0;
 }
 
+/* read(2), the one place where the reader thread may be cancelled: a caller
+ * that stops early must not wait for input that may never come. */
+static ssize_t
+read_fd(struct cx_csvin *r, void *buf, size_t n)
+{
+	ssize_t got;
+	int old;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	do
+		got = read(r->fd, buf, n);
+	while (got == -1 && errno == EINTR);
+	pthread_setcancelstate(old, NULL);
+	return got;
+}
+
 /* More raw bytes; 0, or CX_EDATA.  Sets raw_eof at end of file. */
 static int
 read_raw(struct cx_csvin *r)
@@ -302,9 +440,7 @@ read_raw(struct cx_csvin *r)
 		r->rawlen -= r->rawpos;
 		r->rawpos = 0;
 	}
-	do
-		n = read(r->fd, r->raw + r->rawlen, RAWBUF - r->rawlen);
-	while (n == -1 && errno == EINTR);
+	n = read_fd(r, r->raw + r->rawlen, RAWBUF - r->rawlen);
 	if (n == -1)
 		return fail(r, CX_EDATA, "%s: read error: %s", r->name, strerror(errno));
 	if (n == 0)
@@ -335,12 +471,10 @@ inflate_some(struct cx_csvin *r)
 			if (r->rawlen - r->rawpos == 0)
 				return 0;
 			if (r->rawlen - r->rawpos < 2 || !is_gzip_magic(r->raw + r->rawpos)) {
-				if (r->opts.warn) {
-					char msg[512];
+				char msg[512];
 
-					snprintf(msg, sizeof msg, "%s: ignoring data after the end of the gzip stream", r->name);
-					r->opts.warn(r->opts.warn_ctx, msg);
-				}
+				snprintf(msg, sizeof msg, "%s: ignoring data after the end of the gzip stream", r->name);
+				warn(r, msg);
 				r->rawpos = r->rawlen;
 				r->raw_eof = 1;
 				return 0;
@@ -407,9 +541,7 @@ more_text(struct cx_csvin *r)
 	} else if (!r->raw_eof) {
 		ssize_t n;
 
-		do
-			n = read(r->fd, r->text + r->textlen, TEXTBUF - r->textlen);
-		while (n == -1 && errno == EINTR);
+		n = read_fd(r, r->text + r->textlen, TEXTBUF - r->textlen);
 		if (n == -1)
 			return fail(r, CX_EDATA, "%s: read error: %s", r->name, strerror(errno));
 		if (n == 0)
@@ -515,14 +647,14 @@ names_from_list(struct cx_csvin *r)
 	for (p = s; *p; p++)
 		n += *p == ',';
 	if ((r->raw_names = calloc(n, sizeof *r->raw_names)) == NULL)
-		return fail(r, CX_ENOMEM, "out of memory");
+		return cfail(r, CX_ENOMEM, "out of memory");
 	r->ncols = n;
 	for (p = s;; p++) {
 		const char *q = strchr(p, ',');
 		size_t len = q ? (size_t)(q - p) : strlen(p);
 
 		if ((r->raw_names[i] = malloc(len + 1)) == NULL)
-			return fail(r, CX_ENOMEM, "out of memory");
+			return cfail(r, CX_ENOMEM, "out of memory");
 		memcpy(r->raw_names[i], p, len);
 		r->raw_names[i++][len] = '\0';
 		if (q == NULL)
@@ -534,27 +666,27 @@ names_from_list(struct cx_csvin *r)
 
 /* The first file's header sets the names; later headers must match it. */
 static int
-take_header(struct cx_csvin *r, const struct queued *q)
+take_header(struct cx_csvin *r, const struct batch *b, const struct queued *q)
 {
 	size_t i;
 
 	if (r->raw_names != NULL) {
 		for (i = 0; i < q->n || i < r->ncols; i++) {
-			const char *got = i < q->n ? r->fbuf + r->foff[q->first + i] : "(none)";
+			const char *got = i < q->n ? b->fbuf + b->foff[q->first + i] : "(none)";
 			const char *want = i < r->ncols ? r->raw_names[i] : "(none)";
 
 			if (i >= q->n || i >= r->ncols || strcmp(got, want) != 0)
-				return fail(r, CX_EDATA, "%s:%lu: header differs from %s: column %zu is \"%s\", expected \"%s\"",
-				    r->name, q->line, r->paths[0], i + 1, got, want);
+				return cfail(r, CX_EDATA, "%s:%lu: header differs from %s: column %zu is \"%s\", expected \"%s\"",
+				    b->name, q->line, r->paths[0], i + 1, got, want);
 		}
 		return 0;
 	}
 	if ((r->raw_names = calloc(q->n, sizeof *r->raw_names)) == NULL)
-		return fail(r, CX_ENOMEM, "out of memory");
+		return cfail(r, CX_ENOMEM, "out of memory");
 	r->ncols = q->n;
 	for (i = 0; i < q->n; i++)
-		if ((r->raw_names[i] = dup_str(r->fbuf + r->foff[q->first + i])) == NULL)
-			return fail(r, CX_ENOMEM, "out of memory");
+		if ((r->raw_names[i] = dup_str(b->fbuf + b->foff[q->first + i])) == NULL)
+			return cfail(r, CX_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -565,10 +697,10 @@ name_columns(struct cx_csvin *r)
 	size_t i, j;
 
 	if ((r->names = calloc(r->ncols, sizeof *r->names)) == NULL)
-		return fail(r, CX_ENOMEM, "out of memory");
+		return cfail(r, CX_ENOMEM, "out of memory");
 	for (i = 0; i < r->ncols; i++)
 		if ((r->names[i] = dup_str(r->raw_names[i])) == NULL)
-			return fail(r, CX_ENOMEM, "out of memory");
+			return cfail(r, CX_ENOMEM, "out of memory");
 	for (j = 0; j < r->opts.nrenames; j++) {
 		const struct cx_rename *rn = &r->opts.renames[j];
 
@@ -576,32 +708,38 @@ name_columns(struct cx_csvin *r)
 			if (strcmp(r->raw_names[i], rn->actual) == 0)
 				break;
 		if (i == r->ncols)
-			return fail(r, CX_EDATA, "%s: --col %s=%s: no column \"%s\" in the header",
-			    r->name, rn->canonical, rn->actual, rn->actual);
+			return cfail(r, CX_EDATA, "%s: --col %s=%s: no column \"%s\" in the header",
+			    r->out_name, rn->canonical, rn->actual, rn->actual);
 		free(r->names[i]);
 		if ((r->names[i] = dup_str(rn->canonical)) == NULL)
-			return fail(r, CX_ENOMEM, "out of memory");
+			return cfail(r, CX_ENOMEM, "out of memory");
 	}
 	for (i = 0; i < r->ncols; i++)
 		for (j = i + 1; j < r->ncols; j++)
 			if (strcmp(r->names[i], r->names[j]) == 0)
-				return fail(r, CX_EDATA, "%s:%lu: duplicate column name \"%s\" (columns %zu and %zu)",
-				    r->name, r->opts.no_header ? 0UL : 1UL, r->names[i], i + 1, j + 1);
+				return cfail(r, CX_EDATA, "%s:%lu: duplicate column name \"%s\" (columns %zu and %zu)",
+				    r->out_name, r->opts.no_header ? 0UL : 1UL, r->names[i], i + 1, j + 1);
 	return 0;
 }
 
-/* Advance the parser until a record is queued or input ends.  1, 0 or CX_E*. */
+/* ---- producer ---- */
+
+/*
+ * Parse until the batch being filled holds records, or the input ends or
+ * fails.  1 (records), 0 (end of all input) or CX_E*.
+ */
 static int
-pump(struct cx_csvin *r)
+produce(struct cx_csvin *r)
 {
 	int e;
 
 	for (;;) {
-		if (r->qpos < r->nq)
+		if (r->oom)
+			return fail(r, CX_ENOMEM, "out of memory");
+		if (r->b->nq > 0)
 			return 1;
 		if (r->all_done)
 			return 0;
-		compact(r);
 		if (r->at_eof) {
 			if (r->cur + 1 >= r->npaths) {
 				r->all_done = 1;
@@ -630,50 +768,141 @@ pump(struct cx_csvin *r)
 	}
 }
 
+/* Fill and hand over one batch: 0, or -1 when there will be no other. */
+static int
+produce_batch(struct cx_csvin *r)
+{
+	int e = produce(r);
+
+	if (publish(r, e > 0 ? 0 : e == 0 ? 1 : e) != 0)
+		return -1;
+	return e > 0 ? 0 : -1;
+}
+
+/* The reader thread.  It can be cancelled only while blocked in read(2) (see
+ * read_fd); everywhere else it notices stop when it hands a batch over. */
+static void *
+reader(void *arg)
+{
+	struct cx_csvin *r = arg;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	while (produce_batch(r) == 0)
+		continue;
+	return NULL;
+}
+
+/* ---- consumer ---- */
+
+/* The next filled batch: the ready one, or one parsed now without a thread. */
+static struct batch *
+next_batch(struct cx_csvin *r)
+{
+	struct batch *b;
+
+	if (!r->thread_live && r->nready == 0)
+		(void)produce_batch(r);
+	pthread_mutex_lock(&r->mu);
+	while (r->nready == 0)
+		pthread_cond_wait(&r->cv, &r->mu);
+	b = r->ready[0];
+	r->nready--;
+	memmove(r->ready, r->ready + 1, r->nready * sizeof *r->ready);
+	pthread_mutex_unlock(&r->mu);
+	return b;
+}
+
+/* Give the batch that has been read back to the producer. */
+static void
+release(struct cx_csvin *r)
+{
+	if (r->out == NULL)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->spare[r->nspare++] = r->out;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	r->out = NULL;
+}
+
+/* The next record in input order, or NULL at the end (r->finished: 1 for the
+ * end of the input, CX_E* for an error, its message in errbuf). */
+static const struct queued *
+take(struct cx_csvin *r)
+{
+	for (;;) {
+		if (r->out != NULL && r->qpos < r->out->nq)
+			return &r->out->q[r->qpos++];
+		if (r->finished != 0)
+			return NULL;
+		if (r->out != NULL && r->out->end != 0) {
+			r->finished = r->out->end;
+			if (r->finished < 0)
+				snprintf(r->errbuf, sizeof r->errbuf, "%s", r->out->msg);
+			return NULL;
+		}
+		release(r);
+		r->out = next_batch(r);
+		r->qpos = 0;
+		r->out_name = r->out->name;
+		r->out_bytes = r->out->bytes;
+		if (r->out->warn[0] != '\0' && r->opts.warn != NULL)
+			r->opts.warn(r->opts.warn_ctx, r->out->warn);
+	}
+}
+
 int
 cx_csvin_open(struct cx_csvin *r, char *const paths[], size_t npaths)
 {
+	const struct queued *q;
 	int e;
 
 	r->paths = paths;
 	r->npaths = npaths;
 	r->cur = 0;
 	if ((e = open_input(r)) != 0)
-		return e;
+		return cfail(r, e, "%s", r->perr);
+	r->out_name = r->name;
 	if (r->opts.no_header) {
 		if ((e = names_from_list(r)) != 0)
 			return e;
 	} else {
-		if ((e = pump(r)) < 0)
+		if ((q = take(r)) == NULL) {
+			if (r->finished < 0)
+				return r->finished;
+			return cfail(r, CX_EDATA, "%s: no header line (the input is empty)", r->out_name);
+		}
+		if ((e = take_header(r, r->out, q)) != 0)
 			return e;
-		if (e == 0)
-			return fail(r, CX_EDATA, "%s: no header line (the input is empty)", r->name);
-		if ((e = take_header(r, &r->q[r->qpos++])) != 0)
-			return e;
-		r->header_pending = 0;
 	}
-	return name_columns(r);
+	if ((e = name_columns(r)) != 0)
+		return e;
+	/* Without a thread (or if one cannot be had) the same code runs inline. */
+	if (r->threaded && r->finished == 0 && !(r->out != NULL && r->out->end != 0) &&
+	    pthread_create(&r->thread, NULL, reader, r) == 0)
+		r->thread_live = 1;
+	return 0;
 }
 
 int
 cx_csvin_next(struct cx_csvin *r, struct cx_record *rec)
 {
 	const struct queued *q;
+	const struct batch *b;
 	size_t i;
 	int e;
 
 	for (;;) {
-		if ((e = pump(r)) <= 0)
-			return e;
-		q = &r->q[r->qpos++];
-		if (r->header_pending) {	/* a later file's header */
-			r->header_pending = 0;
-			if ((e = take_header(r, q)) != 0)
+		if ((q = take(r)) == NULL)
+			return r->finished < 0 ? r->finished : 0;
+		if (q->header) {	/* a later file's header */
+			if ((e = take_header(r, r->out, q)) != 0)
 				return e;
 			continue;
 		}
 		break;
 	}
+	b = r->out;
 	if (q->n > r->fieldpcap) {
 		size_t cap = r->fieldpcap ? r->fieldpcap : 16;
 		char **p;
@@ -681,14 +910,14 @@ cx_csvin_next(struct cx_csvin *r, struct cx_record *rec)
 		while (cap < q->n)
 			cap *= 2;
 		if ((p = realloc(r->fieldp, cap * sizeof *p)) == NULL)
-			return fail(r, CX_ENOMEM, "out of memory");
+			return cfail(r, CX_ENOMEM, "out of memory");
 		r->fieldp = p;
 		r->fieldpcap = cap;
 	}
 	for (i = 0; i < q->n; i++)
-		r->fieldp[i] = r->fbuf + r->foff[q->first + i];
+		r->fieldp[i] = b->fbuf + b->foff[q->first + i];
 	rec->field = r->fieldp;
-	rec->len = r->flens + q->first;
+	rec->len = b->flens + q->first;
 	rec->nfield = q->n;
 	rec->line = q->line;
 	rec->clean = q->clean;
@@ -721,7 +950,7 @@ cx_csvin_column(const struct cx_csvin *r, const char *name)
 const char *
 cx_csvin_path(const struct cx_csvin *r)
 {
-	return r->name ? r->name : "stdin";
+	return r->out_name ? r->out_name : "stdin";
 }
 
 const char *
@@ -733,14 +962,26 @@ cx_csvin_error(const struct cx_csvin *r)
 uint64_t
 cx_csvin_bytes(const struct cx_csvin *r)
 {
-	return r->bytes;
+	return r->out_bytes;
 }
 
 void
 cx_csvin_free(struct cx_csvin *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
+	if (r->thread_live) {
+		/* The caller may stop before the end: wake the thread if it waits
+		 * for a spare batch, cancel it if it sits in read(2). */
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_cancel(r->thread);
+		pthread_join(r->thread, NULL);
+	}
 	close_input(r);
 	if (r->csv_ready)
 		csv_free(&r->csv);
@@ -748,11 +989,19 @@ cx_csvin_free(struct cx_csvin *r)
 	free_names(r->raw_names, r->ncols);
 	free(r->raw);
 	free(r->text);
-	free(r->fbuf);
-	free(r->foff);
-	free(r->flens);
-	free(r->q);
+	for (i = 0; i < NBATCH; i++) {
+		struct batch *b = &r->batch[i];
+
+		free(b->fbuf);
+		free(b->foff);
+		free(b->flens);
+		free(b->q);
+		free(b->msg);
+		free(b->warn);
+	}
 	free(r->fieldp);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
 	free(r);
 }
 

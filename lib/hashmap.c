@@ -20,18 +20,41 @@ struct cx_hashmap {
 	size_t		 mask;
 };
 
+/*
+ * Eight bytes per step: a byte-at-a-time hash (FNV) cost a quarter of a
+ * group-by tool's time on short keys.  Each word is mixed in with one multiply
+ * and a shift; the finaliser (splitmix64's) spreads every input bit over the
+ * low bits that pick the slot.
+ */
+static uint64_t
+load_tail(const unsigned char *s, size_t n)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, s, n);
+	return w;
+}
+
 uint64_t
 cx_hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0x243f6a8885a308d3ULL ^ (n * 0x9e3779b97f4a7c15ULL), w;
 
-	while (n--) {
-		h ^= *s++;
-		h *= 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
 	}
-	/* FNV's low bits mix poorly for short keys: fold the high half in */
-	return h ^ (h >> 29);
+	if (n > 0) {
+		h = (h ^ load_tail(s, n)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
 }
 
 struct cx_hashmap *

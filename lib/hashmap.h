@@ -22,6 +22,6 @@ size_t		 cx_hashmap_count(const struct cx_hashmap *);
 const char	*cx_hashmap_key(const struct cx_hashmap *, size_t i, size_t *len);
 void		*cx_hashmap_value(const struct cx_hashmap *, size_t i);
 void		 cx_hashmap_free(struct cx_hashmap *);	/* NULL no-op */
-uint64_t	 cx_hash_bytes(const void *, size_t);	/* FNV-1a 64 */
+uint64_t	 cx_hash_bytes(const void *, size_t);	/* 64-bit, word at a time */
 
 #endif /* CX_HASHMAP_H */
