@@ -256,20 +256,39 @@ decimal_digits(uint64_t m, int s, int p, int e, uint64_t *dig, int *x)
 	return delta < lim || (delta == lim && (m & 1) == 0);
 }
 
-/* Decimal digits of u, most significant first, no NUL; returns how many. */
-static inline int
-put_uint(uint64_t u, char *buf)
-{
-	char tmp[20];
-	int n = 0, i;
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	return n;
+/* The last n <= 9 decimal digits of u into buf[0..n), two at a time from
+ * the end; no NUL. */
+static inline void
+put_digits32(uint32_t u, int n, char *buf)
+{
+	char *t = buf + n;
+
+	while (n >= 2) {
+		t -= 2;
+		memcpy(t, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+		n -= 2;
+	}
+	if (n == 1)
+		t[-1] = (char)('0' + u % 10);
+}
+
+/* The last n <= 18 decimal digits of u into buf[0..n), no NUL: 32-bit
+ * halves, whose divisions by 100 are cheaper and independent. */
+static inline void
+put_digits(uint64_t u, int n, char *buf)
+{
+	if (n > 9) {
+		put_digits32((uint32_t)(u % 100000000), 8, buf + n - 8);
+		put_digits32((uint32_t)(u / 100000000), n - 8, buf);
+	} else {
+		put_digits32((uint32_t)u, n, buf);
+	}
 }
 
 /* What "%.{p}g" prints for (neg ? -1 : 1) * dig * 10^(x - p + 1), dig having
@@ -279,19 +298,19 @@ static int
 layout_g(int neg, uint64_t dig, int p, int x, char *buf)
 {
 	char d[20], *o = buf;
-	int n, i;
+	int n = p, i;
 
-	while (dig % 10 == 0)
-		dig /= 10;
-	n = put_uint(dig, d);
+	put_digits(dig, p, d);
+	while (d[n - 1] == '0')		/* dig >= 10^(p-1): d[0] is not '0' */
+		n--;
 	if (neg)
 		*o++ = '-';
 	if (x < -4 || x >= p) {
 		*o++ = d[0];
 		if (n > 1) {
 			*o++ = '.';
-			for (i = 1; i < n; i++)
-				*o++ = d[i];
+			memcpy(o, d + 1, (size_t)n - 1);
+			o += n - 1;
 		}
 		*o++ = 'e';
 		*o++ = x < 0 ? '-' : '+';
@@ -299,48 +318,57 @@ layout_g(int neg, uint64_t dig, int p, int x, char *buf)
 			x = -x;
 		if (x >= 100)
 			*o++ = (char)('0' + x / 100);
-		*o++ = (char)('0' + x / 10 % 10);
-		*o++ = (char)('0' + x % 10);
+		memcpy(o, digit_pairs + 2 * (x % 100), 2);
+		o += 2;
 	} else if (x < 0) {
 		*o++ = '0';
 		*o++ = '.';
 		for (i = -1; i > x; i--)
 			*o++ = '0';
-		for (i = 0; i < n; i++)
-			*o++ = d[i];
+		memcpy(o, d, (size_t)n);
+		o += n;
+	} else if (n > x + 1) {
+		memcpy(o, d, (size_t)x + 1);
+		o += x + 1;
+		*o++ = '.';
+		memcpy(o, d + x + 1, (size_t)(n - x - 1));
+		o += n - x - 1;
 	} else {
-		for (i = 0; i <= x; i++)
-			*o++ = i < n ? d[i] : '0';
-		if (n > x + 1) {
-			*o++ = '.';
-			for (; i < n; i++)
-				*o++ = d[i];
-		}
+		memcpy(o, d, (size_t)n);
+		o += n;
+		for (i = n; i <= x; i++)
+			*o++ = '0';
 	}
 	*o = '\0';
 	return (int)(o - buf);
 }
 
-/* cx_format_double for normal |v| in [1e-6, 1e15) or so; -1 elsewhere. */
+/* cx_format_double for 1e-7 <= |v| < 1e15, but for |v| < 1e-6 needing
+ * 17 digits; -1 where it does not apply. */
 static int
 fast_format(double v, char *buf)
 {
+	/* 10^j as doubles, j = -7 .. 15; exact from 10^0 up */
+	static const double p10[] = { 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0,
+		1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+		1e14, 1e15 };
 	uint64_t bits, m, dig;
 	int be, s, e, t, x, ok, neg;
 
+	if (!(fabs(v) >= 1e-7 && fabs(v) < 1e15))	/* also 0, inf, NaN */
+		return -1;
 	memcpy(&bits, &v, sizeof bits);
 	neg = (int)(bits >> 63);
 	be = (int)(bits >> 52 & 0x7ff);
-	if (be == 0 || !(fabs(v) < 1e15))	/* zero, subnormal, big, inf, NaN */
-		return -1;
 	m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
-	s = 1075 - be;				/* v = m / 2^s, s >= 3 here */
-	if (s >= 128)
-		return -1;
-	/* floor(log10 |v|) is floor(log10 2^(be - 1023)) or one more: start at
-	 * the larger (78913 / 2^18 is log10 2 rounded down; floor division) */
+	s = 1075 - be;				/* v = m / 2^s, 3 <= s <= 76 */
+	/* floor(log10 |v|) is floor(log10 2^(be - 1023)) or one more (78913 /
+	 * 2^18 is log10 2 rounded down; floor division), and comparing with
+	 * 10^(e+1) decides, but for v the double nearest a negative power of
+	 * ten, where decimal_digits steps to the right exponent */
 	t = (be - 1023) * 78913;
-	e = (t >= 0 ? t >> 18 : -((-t + (1 << 18) - 1) >> 18)) + 1;
+	e = t >= 0 ? t >> 18 : -((-t + (1 << 18) - 1) >> 18);
+	e += fabs(v) >= p10[e + 8];
 	/* 16 digits first: when they do not read back neither do 15, except
 	 * possibly at a power of two, whose gap below is half the gap above */
 	if ((ok = decimal_digits(m, s, 16, e, &dig, &x)) < 0)
@@ -410,10 +438,15 @@ cx_format_double(double v, char *buf)
 	}
 	/* whole numbers (counts, days) are common: print them as integers */
 	if (fabs(v) < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
-		n = 0;
-		if (v < 0)
-			buf[n++] = '-';
-		n += put_uint((uint64_t)fabs(v), buf + n);
+		uint64_t u = (uint64_t)fabs(v);
+		int len = 1;
+
+		while (len < 15 && u >= pow10_u64[len])
+			len++;
+		n = v < 0;
+		buf[0] = '-';
+		put_digits(u, len, buf + n);
+		n += len;
 		buf[n] = '\0';
 		return n;
 	}
@@ -426,8 +459,16 @@ void
 cx_csvout_double(struct cx_csvout *w, double v)
 {
 	char buf[32];
+	int n;
 
-	cx_csvout_raw(w, buf, (size_t)cx_format_double(v, buf));
+	sep(w);
+	if (OUTBUF - w->len > 32) {	/* straight into the buffer */
+		n = cx_format_double(v, w->buf + w->len);
+		w->len += (size_t)n;
+		w->rowbytes |= n > 0;
+		return;
+	}
+	put(w, buf, (size_t)cx_format_double(v, buf));
 }
 
 void
