@@ -121,6 +121,12 @@ cx-kpi --by queue --repeat-window 1h --partial $R >"$TMPD/rep.part"
 cx-kpi --by queue --partial $R >"$TMPD/norep.part"
 tcase err-merge-overlap 1 "cd $TMPD && cx-kpi merge ov2.part ov1.part"
 tcase err-merge-same-instant 1 "cd $TMPD && cx-kpi merge t2.part t1.part"
+# three partials each holding G at 11:15 (q1, q2, q1): any of them may be first
+printf 'call_id,customer_id,start,queue,abandoned\nx1,G,2026-10-05T11:15:00Z,q1,0\n' >"$TMPD/g1.csv"
+printf 'call_id,customer_id,start,queue,abandoned\nx2,G,2026-10-05T11:15:00Z,q2,0\n' >"$TMPD/g2.csv"
+for f in g1 g2; do cx-kpi --by queue --repeat-window 1h --partial -o "$TMPD/$f.part" "$TMPD/$f.csv"; done
+tcase err-merge-same-instant-3 1 "cd $TMPD && cx-kpi merge g1.part g2.part g1.part"
+check merge-same-instant-same-group "cd $TMPD && cx-kpi merge g1.part g1.part > m.csv && cat g1.csv g1.csv | grep -v ^call_id | sed 1i\\call_id,customer_id,start,queue,abandoned | cx-kpi --by queue --repeat-window 1h | cmp - m.csv"
 tcase err-merge-window 1 "cd $TMPD && cx-kpi merge r1.part norep.part"
 tcase err-merge-window-value 1 "sed '2,\$s/,ignore-abandoned,3600,/,ignore-abandoned,x,/' $TMPD/rep.part | cx-kpi merge -"
 tcase err-merge-window-nocols 1 "sed '2,\$s/,ignore-abandoned,,/,ignore-abandoned,3600,/' $TMPD/norep.part | cx-kpi merge -"

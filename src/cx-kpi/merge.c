@@ -407,7 +407,7 @@ resolve_customers(struct merge_rep *mr, struct groups *g)
 	qsort(mr->seg, mr->nseg, sizeof *mr->seg, cmp_seg);
 	memset(&cu, 0, sizeof cu);
 	for (size_t i = 0; i < mr->nseg; i++) {
-		const struct mseg *m = &mr->seg[i], *nx = i + 1 < mr->nseg ? m + 1 : NULL;
+		const struct mseg *m = &mr->seg[i];
 		char t1[CX_TIME_BUFSZ], t2[CX_TIME_BUFSZ], t3[CX_TIME_BUFSZ], t4[CX_TIME_BUFSZ];
 		size_t idlen;
 		const char *id = cx_hashmap_key(mr->cmap, m->cust, &idlen);
@@ -428,15 +428,21 @@ resolve_customers(struct merge_rep *mr, struct groups *g)
 			    (int)(idlen > 60 ? 60 : idlen), id, t1, t2, t3, t4,
 			    mr->file[m[-1].file], m[-1].line);
 		}
-		if (nx && nx->cust == m->cust && m->s.first == m->s.last &&
-		    nx->s.first == m->s.first && nx->s.last == m->s.first &&
-		    nx->s.fgroup != m->s.fgroup && (!have || m->s.first - cu.last > g->win)) {
-			cx_format_time(m->s.first, t1);
-			cx_errx(CX_EXIT_DATA, "%s:%lu: customer \"%.*s\": a first contact at %s "
-			    "in one group, and one at the same time in another group in %s:%lu: "
-			    "which came first is unknown (keep a customer's contacts at one instant "
-			    "in one partial)", mr->file[nx->file], nx->line,
-			    (int)(idlen > 60 ? 60 : idlen), id, t1, mr->file[m->file], m->line);
+		if (m->s.first == m->s.last && (!have || m->s.first - cu.last > g->win)) {
+			/* runs at this one instant sort by group: compare the ends */
+			const struct mseg *e = m;
+			while (e + 1 < mr->seg + mr->nseg && e[1].cust == m->cust &&
+			    e[1].s.first == m->s.first && e[1].s.last == m->s.first)
+				e++;
+			if (e->s.fgroup != m->s.fgroup) {
+				cx_format_time(m->s.first, t1);
+				cx_errx(CX_EXIT_DATA, "%s:%lu: customer \"%.*s\": a first contact at "
+				    "%s in one group, and one at the same time in another group in "
+				    "%s:%lu: which came first is unknown (keep a customer's contacts "
+				    "at one instant in one partial)", mr->file[e->file], e->line,
+				    (int)(idlen > 60 ? 60 : idlen), id, t1, mr->file[m->file],
+				    m->line);
+			}
 		}
 		cust_join(g, &cu, have, &m->s);
 		have = 1;
