@@ -25,16 +25,68 @@ lnE(const double *p, int m, double x, double tx, double T)
 	return log(a) - log(b + x - 1 + m) + (r + x) * (log(al + T) - log(al + tx));
 }
 
+/* The per-pattern part of the likelihood over patterns [lo, hi): Neumaier
+ * sums of LL and of the four gradient terms into k[0..4]. */
+struct pat_job {
+	const double		*p;
+	const struct clv_data	*d;
+	int			 m, g;
+	size_t			 lo, hi;
+	struct clv_ksum		 k[5];
+};
+
+static void *
+pat_range(void *arg)
+{
+	struct pat_job *j = arg;
+	const struct clv_data *d = j->d;
+	double r = j->p[0], al = j->p[1], a = j->p[2];
+	const double *lq = d->scratch, *iq = d->scratch + d->nx;
+	int m = j->m, g = j->g;
+	size_t i;
+
+	/* per pattern: three logs and one exp */
+	for (i = j->lo; i < j->hi; i++) {
+		double x = d->x[i], w = d->w[i], aT = al + d->T[i], laT = log(aT);
+
+		double tl = -(r + x) * laT, tr = -laT, tal = -(r + x) / aT, ta = 0, tb = 0;
+
+		if (x > 0 || m) {
+			double atx = al + d->tx[i], latx = log(atx);
+			double le = lq[d->xi[i]] + (r + x) * (laT - latx), e = exp(le);
+
+			tl += le > 0 ? le + log(1 + 1 / e) : log(1 + e);	/* absolute error ~1e-16 is all a sum needs */
+			if (g) {
+				double s = le > 0 ? 1 / (1 + 1 / e) : e / (1 + e);
+
+				tr += s * (laT - latx);
+				tal += s * (r + x) * (1 / aT - 1 / atx);
+				ta = s / a;
+				tb = -s * iq[d->xi[i]];
+			}
+		}
+		clv_ksum_add(&j->k[0], w * tl);
+		if (g) {
+			clv_ksum_add(&j->k[1], w * tr);
+			clv_ksum_add(&j->k[2], w * tal);
+			clv_ksum_add(&j->k[3], w * ta);
+			clv_ksum_add(&j->k[4], w * tb);
+		}
+	}
+	return NULL;
+}
+
 static double
 ll_grad(const double *p, const struct clv_data *d, double *g, int m)
 {
 	double r = p[0], al = p[1], a = p[2], b = p[3];
 	double ll = 0, gr = 0, gal = 0, ga = 0, gb = 0;
-	struct clv_ksum sl = { 0, 0 }, sr = { 0, 0 }, sal = { 0, 0 }, sa = { 0, 0 }, sb = { 0, 0 };
 	double lal = log(al), la = log(a), lgr = gsl_sf_lngamma(r), lgab = gsl_sf_lngamma(a + b);
 	double lgb = gsl_sf_lngamma(b), psr = 0, psab = 0, psb = 0;
 	double *lq = d->scratch, *iq = d->scratch + d->nx;	/* per x: log(a/(b+x-1+m)), 1/(b+x-1+m) */
-	size_t i;
+	struct pat_job job[2] = { { 0 } };
+	struct clv_ksum *k = job[0].k;
+	size_t i, h;
 
 	if (g) {
 		psr = gsl_sf_psi(r);
@@ -58,41 +110,34 @@ ll_grad(const double *p, const struct clv_data *d, double *g, int m)
 		lq[i] = la - log(b + x - 1 + m);
 		iq[i] = 1 / (b + x - 1 + m);
 	}
-	/* per pattern: three logs and one exp */
-	for (i = 0; i < d->n; i++) {
-		double x = d->x[i], w = d->w[i], aT = al + d->T[i], laT = log(aT);
-
-		double tl = -(r + x) * laT, tr = -laT, tal = -(r + x) / aT, ta = 0, tb = 0;
-
-		if (x > 0 || m) {
-			double atx = al + d->tx[i], latx = log(atx);
-			double le = lq[d->xi[i]] + (r + x) * (laT - latx), e = exp(le);
-
-			tl += le > 0 ? le + log(1 + 1 / e) : log(1 + e);	/* absolute error ~1e-16 is all a sum needs */
-			if (g) {
-				double s = le > 0 ? 1 / (1 + 1 / e) : e / (1 + e);
-
-				tr += s * (laT - latx);
-				tal += s * (r + x) * (1 / aT - 1 / atx);
-				ta = s / a;
-				tb = -s * iq[d->xi[i]];
-			}
+	/* Large data: two fixed halves, the second on another thread; their
+	 * sums are added in a fixed order, so the result does not depend on
+	 * whether the thread could run.  Smaller data: one pass, as always. */
+	h = d->n >= CLV_PAR_MIN ? d->n / 2 : d->n;
+	for (i = 0; i < 2; i++) {
+		job[i].p = p;
+		job[i].d = d;
+		job[i].m = m;
+		job[i].g = g != NULL;
+	}
+	job[0].hi = job[1].lo = h;
+	job[1].hi = d->n;
+	if (h < d->n) {
+		clv_par2(pat_range, &job[0], &job[1]);
+		for (i = 0; i < 5; i++) {
+			clv_ksum_add(&k[i], job[1].k[i].s);
+			clv_ksum_add(&k[i], job[1].k[i].c);
 		}
-		clv_ksum_add(&sl, w * tl);
-		if (g) {
-			clv_ksum_add(&sr, w * tr);
-			clv_ksum_add(&sal, w * tal);
-			clv_ksum_add(&sa, w * ta);
-			clv_ksum_add(&sb, w * tb);
-		}
+	} else {
+		pat_range(&job[0]);
 	}
 	if (g) {
-		g[0] = gr + clv_ksum_value(&sr);
-		g[1] = gal + clv_ksum_value(&sal);
-		g[2] = ga + clv_ksum_value(&sa);
-		g[3] = gb + clv_ksum_value(&sb);
+		g[0] = gr + clv_ksum_value(&k[1]);
+		g[1] = gal + clv_ksum_value(&k[2]);
+		g[2] = ga + clv_ksum_value(&k[3]);
+		g[3] = gb + clv_ksum_value(&k[4]);
 	}
-	return ll + clv_ksum_value(&sl);
+	return ll + clv_ksum_value(&k[0]);
 }
 
 static double bg_ll(const double *p, const struct clv_data *d) { return ll_grad(p, d, NULL, 0); }

@@ -118,6 +118,12 @@ clv_ksum_value(const struct clv_ksum *k)
 	return k->s + k->c;
 }
 
+/* Likelihoods over at least CLV_PAR_MIN patterns are summed in two fixed
+ * halves; clv_par2 runs fn(a0) here and fn(a1) on a second thread (both here
+ * when no thread can be started), and returns when both are done (io.c). */
+#define CLV_PAR_MIN	50000
+void	clv_par2(void *(*fn)(void *), void *a0, void *a1);
+
 /* Bad rows: to --rejects (the row as read plus line and reason) when it was
  * given, otherwise a message and exit 1 (io.c). */
 struct clv_rowerr {

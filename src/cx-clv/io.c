@@ -1,5 +1,6 @@
 /* cx-clv io: input columns, strict fields, outputs, fitted-model files, patterns. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
@@ -289,6 +290,20 @@ clv_data_free(struct clv_data *d)
 	free(d->scratch);
 	free(d->lz);
 	memset(d, 0, sizeof *d);
+}
+
+void
+clv_par2(void *(*fn)(void *), void *a0, void *a1)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, fn, a1) != 0) {
+		fn(a0);
+		fn(a1);
+		return;
+	}
+	fn(a0);
+	pthread_join(t, NULL);
 }
 
 double
