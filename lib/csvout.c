@@ -180,6 +180,18 @@ cx_csvout_empty(struct cx_csvout *w)
  * doubles with about 1e-6 <= |v| < 1e15, in exact integer arithmetic;
  * anything else goes to slow_format(), the printf/strtod code it must agree
  * with (tests/unit/test-format-double.c compares the two).
+ *
+ * Write v = m / 2^s (m the 53-bit significand) and E = floor(log10 v).  With
+ * k = 15 - E in [1, 22], N = m * 10^k < 2^53 * 2^74 fits in 128 bits, and
+ * v * 10^k = N / 2^s = q + r / 2^s: q holds the first 16 significant digits
+ * and the remainder r decides their rounding exactly (half to even, as
+ * glibc's printf rounds).  The 15-digit decimal is q / 10 with remainder
+ * (q % 10) * 2^s + r in units of 10 * 2^s; the 17-digit one 10 q plus the
+ * carry of 10 r.  A decimal differs from v by delta / (unit * 10^k) (delta:
+ * the remainder, or unit minus it when rounded up); it reads back iff that
+ * is below half the gap to v's neighbour on its side, 2^-s / 2 -- a quarter
+ * below a power of two (m == 2^52) -- equality allowed when m is even
+ * (strtod's ties go to even): 2 delta < (unit / 2^s) 10^k.
  */
 __extension__ typedef unsigned __int128 u128;
 
@@ -191,69 +203,25 @@ static const uint64_t pow10_u64[20] = {
 	1000000000000000000ULL, 10000000000000000000ULL
 };
 
-/* 10^k for 0 <= k <= 38; we use k <= 22 (10^22 < 2^74) */
+/* 10^k for 0 <= k <= 38; we use k <= 23 (10^23 < 2^77) */
 static inline u128
 pow10_wide(int k)
 {
 	return k < 20 ? (u128)pow10_u64[k] : (u128)pow10_u64[19] * pow10_u64[k - 19];
 }
 
-/*
- * The p-digit correctly rounded decimal of v = m / 2^s (m a normal 53-bit
- * significand, 0 < s < 128), ties to even as glibc's printf rounds: *dig gets
- * the p digits and *x the decimal exponent after rounding, the decimal being
- * dig * 10^(x - p + 1).  e estimates floor(log10 v) (high is safe: N stays
- * in range, and the loop steps to the right exponent).  Returns 1 if the
- * decimal reads back to v (round to nearest, ties to even), 0 if not, -1
- * outside the exact range.
- *
- * With k = p - 1 - floor(log10 v) in [0, 22], N = m * 10^k < 2^53 * 2^74 fits
- * in 128 bits and v * 10^k = N / 2^s: the quotient is the truncated decimal,
- * the remainder r decides the rounding exactly.  The decimal differs from v
- * by delta / (10^k 2^s) with delta = r (rounded down) or 2^s - r (rounded
- * up); it reads back iff that is below half the gap to v's neighbour on its
- * side, 2^-s / 2, or 2^-s / 4 below a power of two (m == 2^52), equality
- * allowed when m is even (strtod's ties go to even).
- */
-static int
-decimal_digits(uint64_t m, int s, int p, int e, uint64_t *dig, int *x)
+/* q + r / unit (0 <= r < unit) rounded half to even; *ok tells whether that
+ * decimal reads back to v = m / 2^s, lim being (unit / 2^s) 10^k. */
+static inline uint64_t
+round_digits(uint64_t q, u128 r, u128 unit, u128 lim, uint64_t m, int *ok)
 {
-	int k = p - 1 - e, up;
-	u128 n, r, delta, lim;
-	uint64_t q;
+	u128 half = unit >> 1, delta;
+	int up = r > half || (r == half && (q & 1));
 
-	if (k < 0) {		/* e high by one at 10^(p-1) <= v < 10^p */
-		k = 0;
-		e = p - 1;
-	}
-	for (;;) {
-		if (k < 0 || k > 22)
-			return -1;
-		n = (u128)m * pow10_wide(k);
-		q = (uint64_t)(n >> s);
-		if (q >= pow10_u64[p]) {	/* e was low */
-			k--;
-			e++;
-		} else if (q < pow10_u64[p - 1]) {	/* e was high */
-			k++;
-			e--;
-		} else {
-			break;
-		}
-	}
-	r = n & (((u128)1 << s) - 1);
-	up = r > ((u128)1 << (s - 1)) || (r == ((u128)1 << (s - 1)) && (q & 1));
-	delta = up ? ((u128)1 << s) - r : r;
-	q += (uint64_t)up;
-	if (q == pow10_u64[p]) {		/* 9.99..95 rounds up to 10.0..0 */
-		q = pow10_u64[p - 1];
-		e++;
-	}
-	*dig = q;
-	*x = e;
-	lim = pow10_wide(k);
+	delta = up ? unit - r : r;
 	delta *= !up && m == (1ULL << 52) ? 4 : 2;
-	return delta < lim || (delta == lim && (m & 1) == 0);
+	*ok = delta < lim || (delta == lim && (m & 1) == 0);
+	return q + (uint64_t)up;
 }
 
 static const char digit_pairs[] =
@@ -291,17 +259,22 @@ put_digits(uint64_t u, int n, char *buf)
 	}
 }
 
-/* What "%.{p}g" prints for (neg ? -1 : 1) * dig * 10^(x - p + 1), dig having
- * p digits: fixed notation when -4 <= x < p, else d.ddde+XX; trailing zeros
- * and a trailing point dropped. */
+/* What "%.{p}g" prints for (neg ? -1 : 1) * dig * 10^(x - p + 1), where
+ * 10^(p-1) <= dig <= 10^p (10^p: rounded up to the next power of ten):
+ * fixed notation when -4 <= x < p, else d.ddde+XX; trailing zeros and a
+ * trailing point dropped. */
 static int
 layout_g(int neg, uint64_t dig, int p, int x, char *buf)
 {
 	char d[20], *o = buf;
 	int n = p, i;
 
+	if (dig == pow10_u64[p]) {
+		dig = pow10_u64[p - 1];
+		x++;
+	}
 	put_digits(dig, p, d);
-	while (d[n - 1] == '0')		/* dig >= 10^(p-1): d[0] is not '0' */
+	while (d[n - 1] == '0')		/* d[0] is not '0' */
 		n--;
 	if (neg)
 		*o++ = '-';
@@ -343,8 +316,8 @@ layout_g(int neg, uint64_t dig, int p, int x, char *buf)
 	return (int)(o - buf);
 }
 
-/* cx_format_double for 1e-7 <= |v| < 1e15, but for |v| < 1e-6 needing
- * 17 digits; -1 where it does not apply. */
+/* cx_format_double for 1e-7 <= |v| < 1e15, but for |v| < 1e-6 needing 17
+ * digits; -1 where it does not apply. */
 static int
 fast_format(double v, char *buf)
 {
@@ -352,8 +325,9 @@ fast_format(double v, char *buf)
 	static const double p10[] = { 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1e0,
 		1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
 		1e14, 1e15 };
-	uint64_t bits, m, dig;
-	int be, s, e, t, x, ok, neg;
+	uint64_t bits, m, q, dig;
+	u128 n, r, lim, unit;
+	int be, s, e, t, k, ok, neg;
 
 	if (!(fabs(v) >= 1e-7 && fabs(v) < 1e15))	/* also 0, inf, NaN */
 		return -1;
@@ -362,36 +336,47 @@ fast_format(double v, char *buf)
 	be = (int)(bits >> 52 & 0x7ff);
 	m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
 	s = 1075 - be;				/* v = m / 2^s, 3 <= s <= 76 */
-	/* floor(log10 |v|) is floor(log10 2^(be - 1023)) or one more (78913 /
-	 * 2^18 is log10 2 rounded down; floor division), and comparing with
-	 * 10^(e+1) decides, but for v the double nearest a negative power of
-	 * ten, where decimal_digits steps to the right exponent */
+	/* E is floor(log10 2^(be - 1023)) or one more (78913 / 2^18 is log10 2
+	 * rounded down; floor division), and comparing with 10^(e+1) decides,
+	 * but for the double nearest a negative power of ten, where the loop
+	 * below steps to the right exponent */
 	t = (be - 1023) * 78913;
 	e = t >= 0 ? t >> 18 : -((-t + (1 << 18) - 1) >> 18);
 	e += fabs(v) >= p10[e + 8];
+	for (;;) {
+		k = 15 - e;
+		if (k < 1 || k > 22)
+			return -1;
+		n = (u128)m * pow10_wide(k);
+		q = (uint64_t)(n >> s);
+		if (q >= pow10_u64[16])
+			e++;
+		else if (q < pow10_u64[15])
+			e--;
+		else
+			break;
+	}
+	unit = (u128)1 << s;
+	r = n & (unit - 1);
+	lim = pow10_wide(k);
 	/* 16 digits first: when they do not read back neither do 15, except
 	 * possibly at a power of two, whose gap below is half the gap above */
-	if ((ok = decimal_digits(m, s, 16, e, &dig, &x)) < 0)
-		return -1;
-	if (ok) {
-		uint64_t dig15;
-		int x15;
+	dig = round_digits(q, r, unit, lim, m, &ok);
+	if (ok || m == 1ULL << 52) {
+		int ok16 = ok;
+		uint64_t dig15 = round_digits(q / 10, ((u128)(q % 10) << s) + r, unit * 10,
+		    lim, m, &ok);
 
-		if ((ok = decimal_digits(m, s, 15, e, &dig15, &x15)) < 0)
-			return -1;
 		if (ok)
-			return layout_g(neg, dig15, 15, x15, buf);
-		return layout_g(neg, dig, 16, x, buf);
+			return layout_g(neg, dig15, 15, e, buf);
+		if (ok16)
+			return layout_g(neg, dig, 16, e, buf);
 	}
-	if (m == 1ULL << 52) {
-		if ((ok = decimal_digits(m, s, 15, e, &dig, &x)) < 0)
-			return -1;
-		if (ok)
-			return layout_g(neg, dig, 15, x, buf);
-	}
-	if (decimal_digits(m, s, 17, e, &dig, &x) < 0)
+	if (k == 22)		/* 10^23 m might not fit */
 		return -1;
-	return layout_g(neg, dig, 17, x, buf);	/* 17 digits always read back */
+	r *= 10;
+	dig = round_digits(q * 10 + (uint64_t)(r >> s), r & (unit - 1), unit, lim * 10, m, &ok);
+	return layout_g(neg, dig, 17, e, buf);	/* 17 digits always read back */
 }
 
 /* The reference: printf and strtod, in the same order as fast_format. */
