@@ -119,8 +119,9 @@ int	kpi_out_close(struct kpi_out *);	/* CX_EXIT_OK, or exit 3 with a message */
  * repeated iff the next one is at most W later, and unknown when there is no
  * next one and its start + W is past the last start in the data.  Each
  * contact's status depends on its neighbours only, so a run (a shard) leaves per
- * customer just a boundary: a struct kpi_seg.  A single run, the --partial
- * writer and merge all resolve through cust_join().
+ * customer just a boundary: a struct kpi_seg.  A single run (one contact at a
+ * time) and merge (one partial's run at a time) resolve through cust_join();
+ * --partial builds each customer's run with run_add() in summary.c.
  */
 struct cust {
 	int64_t		last;		/* start of the latest contact (ms) */

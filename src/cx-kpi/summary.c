@@ -4,7 +4,8 @@
  * by --partial and added up by merge; the output is computed from it alone, so
  * a merge of partials prints the bytes of a single run.  Sums of durations are
  * exact (integer microseconds, lib/accum.h), percentiles come from exact
- * whole-second histograms (lib/hist.h).
+ * whole-second histograms (lib/hist.h).  Repeat contacts (--repeat-window)
+ * keep one struct cust per customer and follow the sliding rule of kpi.h.
  */
 #include <inttypes.h>
 #include <math.h>
