@@ -79,6 +79,7 @@ struct clv_opts {
 	int		 spend;
 	const char	*glance;
 	int		 max_iter;
+	const char	*x_gradient;	/* --x-gradient PARAMS: test-only gradient check */
 	double		 level;
 	/* score / validate */
 	const char	*model_file;

@@ -222,6 +222,52 @@ write_glance(struct cx_csvout *w, const struct fitted *f)
 	cx_csvout_endrow(w);
 }
 
+/*
+ * --x-gradient PARAMS (test-only): the analytic gradient of the transaction
+ * model's log-likelihood at PARAMS next to central differences of the
+ * log-likelihood (step 1e-5 relative), one row per parameter:
+ * term,analytic,numeric,rel_diff.
+ */
+static int
+gradient_check(const struct clv_opts *o, const struct clv_model *m, const struct clv_data *d)
+{
+	static const char *const head[] = { "term", "analytic", "numeric", "rel_diff" };
+	double par[CLV_MAXPAR], q[CLV_MAXPAR], g[CLV_MAXPAR];
+	struct cx_outfile of;
+	struct cx_csvout *w;
+	size_t j;
+
+	if (m->loglik_grad == NULL)
+		cx_errx(CX_EXIT_USAGE, "--x-gradient: %s has no analytic gradient", m->name);
+	if (clv_parse_params(o->x_gradient, m, par) != 0)
+		cx_errx(CX_EXIT_USAGE, "--x-gradient: \"%s\" does not give every parameter of %s",
+		    o->x_gradient, m->name);
+	for (j = 0; j < m->npar; j++)
+		g[j] = NAN;
+	if (!isfinite(m->loglik_grad(par, d, g)))
+		for (j = 0; j < m->npar; j++)
+			g[j] = NAN;
+	w = clv_output_open(&of, o->out);
+	cx_csvout_row(w, head, 4);
+	for (j = 0; j < m->npar; j++) {
+		double h = 1e-5 * par[j], fp, fm, num;
+
+		memcpy(q, par, sizeof q);
+		q[j] = par[j] + h;
+		fp = m->loglik(q, d);
+		q[j] = par[j] - h;
+		fm = m->loglik(q, d);
+		num = (fp - fm) / (2 * h);
+		cx_csvout_str(w, m->term[j]);
+		cx_csvout_double(w, g[j]);
+		cx_csvout_double(w, num);
+		cx_csvout_double(w, fabs(g[j] - num) / fmax(1, fabs(num)));
+		cx_csvout_endrow(w);
+	}
+	clv_output_close(&of, w, o->out);
+	return CX_EXIT_OK;
+}
+
 int
 clv_fit(const struct clv_opts *o, char **paths, size_t npaths)
 {
@@ -235,6 +281,13 @@ clv_fit(const struct clv_opts *o, char **paths, size_t npaths)
 	struct cx_csvout *w;
 
 	read_summary(o, paths, npaths, o->model, &tx, o->spend ? &sp : NULL);
+	if (o->x_gradient) {
+		int rc = gradient_check(o, o->model, &tx);
+
+		clv_data_free(&tx);
+		clv_data_free(&sp);
+		return rc;
+	}
 	run(o, o->model, &tx, &ft);
 	if (o->spend)
 		run(o, &clv_ggamma, &sp, &fs);

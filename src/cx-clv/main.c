@@ -32,7 +32,7 @@ enum {
 	OPT_CAL_END = CHAR_MAX + 1, OPT_COHORT, OPT_COL, OPT_DISCOUNT, OPT_GLANCE,
 	OPT_HOLD_END, OPT_HOLDOUT, OPT_HORIZON, OPT_LEVEL, OPT_MARGIN, OPT_MAX_ITER,
 	OPT_MAX_X, OPT_MODEL, OPT_N, OPT_PARAMS, OPT_PARTIAL, OPT_PLOT, OPT_REJECTS, OPT_SEED,
-	OPT_SPEND, OPT_T, OPT_TIME_FORMAT, OPT_TRACKING, OPT_UNIT, OPT_VERSION
+	OPT_SPEND, OPT_T, OPT_TIME_FORMAT, OPT_TRACKING, OPT_UNIT, OPT_VERSION, OPT_X_GRADIENT
 };
 
 static const struct option longopts[] = {
@@ -65,6 +65,7 @@ static const struct option longopts[] = {
 	{ "tracking",		required_argument,	NULL, OPT_TRACKING },
 	{ "unit",		required_argument,	NULL, OPT_UNIT },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
+	{ "x-gradient",		required_argument,	NULL, OPT_X_GRADIENT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -93,6 +94,7 @@ static const struct { int opt; int modes; const char *name; } optmodes[] = {
 	{ OPT_TIME_FORMAT, M_SUMMARY | M_VALIDATE,	"--time-format" },
 	{ OPT_TRACKING,	M_VALIDATE,			"--tracking" },
 	{ OPT_UNIT,	M_SUMMARY | M_VALIDATE | M_MERGE, "--unit" },
+	{ OPT_X_GRADIENT, M_FIT,			"--x-gradient" },
 };
 #define NOPTMODES (sizeof optmodes / sizeof optmodes[0])
 
@@ -219,6 +221,7 @@ main(int argc, char *argv[])
 		case OPT_LEVEL:		o.level = cx_opt_double(optarg, "--level", 0.5, 0.9999); break;
 		case OPT_MARGIN:	o.margin = cx_opt_double(optarg, "--margin", 0, 1e9); break;
 		case OPT_MAX_ITER:	o.max_iter = (int)cx_opt_llong(optarg, "--max-iter", 1, 100000); break;
+		case OPT_X_GRADIENT:	o.x_gradient = optarg; break;
 		case OPT_MAX_X:		o.max_x = (int)cx_opt_llong(optarg, "--max-x", 1, 1000); break;
 		case OPT_MODEL:		o.model_file = optarg; break;
 		case OPT_N:		o.ncust = (long)cx_opt_llong(optarg, "--n", 1, 1000000000); break;
