@@ -229,91 +229,96 @@ static const char digit_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* The last n <= 9 decimal digits of u into buf[0..n), two at a time from
- * the end; no NUL. */
+/* Exactly 8 decimal digits of u < 10^8 at t, in two independent halves. */
 static inline void
-put_digits32(uint32_t u, int n, char *buf)
+put8(uint32_t u, char *t)
+{
+	uint32_t hi = u / 10000, lo = u % 10000;
+
+	memcpy(t, digit_pairs + 2 * (hi / 100), 2);
+	memcpy(t + 2, digit_pairs + 2 * (hi % 100), 2);
+	memcpy(t + 4, digit_pairs + 2 * (lo / 100), 2);
+	memcpy(t + 6, digit_pairs + 2 * (lo % 100), 2);
+}
+
+/* The last n decimal digits of u into buf[0..n), most significant first, no
+ * NUL; returns the digits left over, u / 10^n. */
+static inline uint64_t
+put_digits(uint64_t u, int n, char *buf)
 {
 	char *t = buf + n;
 
-	while (n >= 2) {
+	for (; n >= 8; n -= 8) {
+		t -= 8;
+		put8((uint32_t)(u % 100000000), t);
+		u /= 100000000;
+	}
+	for (; n >= 2; n -= 2) {
 		t -= 2;
 		memcpy(t, digit_pairs + 2 * (u % 100), 2);
 		u /= 100;
-		n -= 2;
 	}
-	if (n == 1)
+	if (n == 1) {
 		t[-1] = (char)('0' + u % 10);
-}
-
-/* The last n <= 18 decimal digits of u into buf[0..n), no NUL: 32-bit
- * halves, whose divisions by 100 are cheaper and independent. */
-static inline void
-put_digits(uint64_t u, int n, char *buf)
-{
-	if (n > 9) {
-		put_digits32((uint32_t)(u % 100000000), 8, buf + n - 8);
-		put_digits32((uint32_t)(u / 100000000), n - 8, buf);
-	} else {
-		put_digits32((uint32_t)u, n, buf);
+		u /= 10;
 	}
+	return u;
 }
 
 /* What "%.{p}g" prints for (neg ? -1 : 1) * dig * 10^(x - p + 1), where
  * 10^(p-1) <= dig <= 10^p (10^p: rounded up to the next power of ten):
  * fixed notation when -4 <= x < p, else d.ddde+XX; trailing zeros and a
- * trailing point dropped. */
+ * trailing point dropped.  The digits are written in place, the point
+ * between them; at most 25 bytes with the NUL. */
 static int
 layout_g(int neg, uint64_t dig, int p, int x, char *buf)
 {
-	char d[20], *o = buf;
-	int n = p, i;
+	char *o = buf, *end;
 
 	if (dig == pow10_u64[p]) {
 		dig = pow10_u64[p - 1];
 		x++;
 	}
-	put_digits(dig, p, d);
-	while (d[n - 1] == '0')		/* d[0] is not '0' */
-		n--;
-	if (neg)
-		*o++ = '-';
-	if (x < -4 || x >= p) {
-		*o++ = d[0];
-		if (n > 1) {
-			*o++ = '.';
-			memcpy(o, d + 1, (size_t)n - 1);
-			o += n - 1;
-		}
-		*o++ = 'e';
-		*o++ = x < 0 ? '-' : '+';
+	*o = '-';
+	o += neg;
+	if (x >= 0 && x < p) {			/* ddd.ddd */
+		uint64_t ip = put_digits(dig, p - 1 - x, o + x + 2);
+
+		put_digits(ip, x + 1, o);
+		o[x + 1] = '.';
+		end = o + p + 1;
+		while (end[-1] == '0')
+			end--;
+		end -= end[-1] == '.';
+	} else if (x >= -4) {			/* 0.000ddd */
+		o[0] = '0';
+		o[1] = '.';
+		memcpy(o + 2, "000", 3);	/* -x - 1 of them stay */
+		o += 1 - x;
+		put_digits(dig, p, o);
+		end = o + p;
+		while (end[-1] == '0')		/* stops at dig's first digit */
+			end--;
+	} else {				/* d.ddde-XX, d.ddde+XX */
+		uint64_t first = put_digits(dig, p - 1, o + 2);
+
+		o[0] = (char)('0' + first);
+		o[1] = '.';
+		end = o + p + 1;
+		while (end[-1] == '0')
+			end--;
+		end -= end[-1] == '.';
+		*end++ = 'e';
+		*end++ = x < 0 ? '-' : '+';
 		if (x < 0)
 			x = -x;
 		if (x >= 100)
-			*o++ = (char)('0' + x / 100);
-		memcpy(o, digit_pairs + 2 * (x % 100), 2);
-		o += 2;
-	} else if (x < 0) {
-		*o++ = '0';
-		*o++ = '.';
-		for (i = -1; i > x; i--)
-			*o++ = '0';
-		memcpy(o, d, (size_t)n);
-		o += n;
-	} else if (n > x + 1) {
-		memcpy(o, d, (size_t)x + 1);
-		o += x + 1;
-		*o++ = '.';
-		memcpy(o, d + x + 1, (size_t)(n - x - 1));
-		o += n - x - 1;
-	} else {
-		memcpy(o, d, (size_t)n);
-		o += n;
-		for (i = n; i <= x; i++)
-			*o++ = '0';
+			*end++ = (char)('0' + x / 100);
+		memcpy(end, digit_pairs + 2 * (x % 100), 2);
+		end += 2;
 	}
-	*o = '\0';
-	return (int)(o - buf);
+	*end = '\0';
+	return (int)(end - buf);
 }
 
 /* cx_format_double for 1e-7 <= |v| < 1e15, but for |v| < 1e-6 needing 17
@@ -430,7 +435,7 @@ cx_format_double(double v, char *buf)
 			len++;
 		n = v < 0;
 		buf[0] = '-';
-		put_digits(u, len, buf + n);
+		(void)put_digits(u, len, buf + n);
 		n += len;
 		buf[n] = '\0';
 		return n;
