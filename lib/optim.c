@@ -539,6 +539,48 @@ fail:
 	return -1;
 }
 
+/*
+ * Before BFGS on a preconditioned problem: steps v -= g_v, i.e. Newton steps
+ * with the guessed Hessian (one evaluation each when the guess is good; the
+ * error shrinks by the guess's relative error per step), halved up to three
+ * times while -LL does not decrease.  BFGS takes over from wherever this stops
+ * (at once when the gradient test already passes).  Returns the steps taken.
+ */
+static int
+chord(struct ctx *c, gsl_vector *x, double gtol, int max_iter)
+{
+	size_t n = c->p->npar, i;
+	gsl_vector *g = gsl_vector_alloc(n), *gt = gsl_vector_alloc(n), *xt = gsl_vector_alloc(n);
+	double f, ft;
+	int it = 0, ls;
+
+	if (g == NULL || gt == NULL || xt == NULL)
+		goto out;
+	gsl_fdf(x, c, &f, g);
+	while (it < 50 && it < max_iter && isfinite(f) && gmax_u(c, g) > gtol * fmax(1.0, fabs(f))) {
+		double lam = 1;
+
+		for (ls = 0; ls < 4; ls++, lam /= 2) {
+			for (i = 0; i < n; i++)
+				xt->data[i] = x->data[i] - lam * g->data[i];
+			gsl_fdf(xt, c, &ft, gt);
+			if (isfinite(ft) && ft < f)
+				break;
+		}
+		if (ls == 4)
+			break;
+		gsl_vector_memcpy(x, xt);
+		gsl_vector_memcpy(g, gt);
+		f = ft;
+		it++;
+	}
+out:
+	if (g) gsl_vector_free(g);
+	if (gt) gsl_vector_free(gt);
+	if (xt) gsl_vector_free(xt);
+	return it;
+}
+
 int
 cx_optim_mle_pre(const struct cx_optim_problem *p, const double *start,
     const struct cx_optim_opts *o, const double *info, struct cx_optim_result *r)
@@ -597,6 +639,8 @@ cx_optim_mle_pre(const struct cx_optim_problem *p, const double *start,
 	fn.fdf = gsl_fdf;
 	fn.params = &c;
 	old = gsl_set_error_handler_off();
+	if (c.L != NULL)
+		iter += chord(&c, x, gtol, max_iter);
 	for (k = 0; k <= restarts && iter < max_iter; k++) {
 		double step = 0.05;
 		int st;
