@@ -41,6 +41,7 @@ struct ctx {
 	double	*L;		/* n x n lower triangle, row-major */
 	double	*u0;
 	double	*ub, *gb;	/* scratch on the u scale */
+	int	(*hess)(const double *, double *, void *);	/* analytic Hessian or NULL */
 };
 
 double
@@ -432,6 +433,8 @@ cx_optim_result_fini(struct cx_optim_result *r)
  * (Pareto/NBD beta) a few units off in the fourth digit; two or three Newton
  * steps reach the optimum to rounding.  A step is kept only if it raises LL
  * (to rounding) and shrinks the gradient. */
+static int	hessian_at(struct ctx *, const double *, double *);
+
 static int
 polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vector *g, double *f,
     double tol, int newton, double *h)
@@ -453,7 +456,7 @@ polish(const struct cx_optim_problem *p, struct ctx *c, gsl_vector *x, gsl_vecto
 		 * the end, for the standard errors */
 		for (i = 0; i < n; i++)
 			par[i] = cx_optim_to_natural(scale_of(p, i), gsl_vector_get(x, i));
-		if (cx_optim_hessian(p, par, h) != 0)
+		if (hessian_at(c, par, h) != 0)
 			goto out;
 		ok = 1;
 		if (!newton || it == 3 || gmax(g) <= 1e-4 * tol)
@@ -493,6 +496,43 @@ cx_optim_mle(const struct cx_optim_problem *p, const double *start,
     const struct cx_optim_opts *o, struct cx_optim_result *r)
 {
 	return cx_optim_mle_pre(p, start, o, NULL, r);
+}
+
+/* d2LL/du2 at natural parameters par into h: from the analytic Hessian when
+ * there is one (chain rule: J_i J_j H_ij, plus dJ_i/du_i dLL/dtheta_i on the
+ * diagonal), otherwise cx_optim_hessian. */
+static int
+hessian_at(struct ctx *c, const double *par, double *h)
+{
+	const struct cx_optim_problem *p = c->p;
+	size_t n = p->npar, i, j;
+	double u[64], gu[64], f;
+
+	if (c->hess == NULL || n > 64)
+		return cx_optim_hessian(p, par, h);
+	for (i = 0; i < n; i++)
+		u[i] = cx_optim_from_natural(scale_of(p, i), par[i]);
+	f = negll_grad_u(c, u, gu);	/* usually cached: the point was just evaluated */
+	if (!isfinite(f) || c->hess(par, h, p->ctx) != 0)
+		return cx_optim_hessian(p, par, h);
+	for (i = 0; i < n; i++) {
+		double ji = jacobian(scale_of(p, i), u[i]), d2 = 0;
+
+		for (j = 0; j < n; j++)
+			h[i * n + j] *= ji * jacobian(scale_of(p, j), u[j]);
+		/* gu = -dLL/dtheta J, so dLL/dtheta = -gu / J */
+		switch (scale_of(p, i)) {
+		case CX_OPTIM_POSITIVE:	d2 = ji; break;
+		case CX_OPTIM_UNIT:	d2 = ji * (1 - 2 * cx_optim_to_natural(CX_OPTIM_UNIT, u[i])); break;
+		default:		d2 = 0; break;
+		}
+		if (d2 != 0)
+			h[i * n + i] += d2 * (-gu[i] / ji);
+	}
+	for (i = 0; i < n * n; i++)
+		if (!isfinite(h[i]))
+			return cx_optim_hessian(p, par, h);
+	return 0;
 }
 
 /* Cholesky factor of info into c->L (lower, row-major); 0, or -1 when info is
@@ -583,8 +623,9 @@ out:
 
 int
 cx_optim_mle_pre(const struct cx_optim_problem *p, const double *start,
-    const struct cx_optim_opts *o, const double *info, struct cx_optim_result *r)
+    const struct cx_optim_opts *o, const struct cx_optim_more *more, struct cx_optim_result *r)
 {
+	const double *info = more ? more->info : NULL;
 	const gsl_multimin_fdfminimizer_type *type = gsl_multimin_fdfminimizer_vector_bfgs2;
 	size_t n = p->npar, i;
 	int max_iter = o && o->max_iter > 0 ? o->max_iter : 500;
@@ -638,6 +679,8 @@ cx_optim_mle_pre(const struct cx_optim_problem *p, const double *start,
 	fn.df = gsl_df;
 	fn.fdf = gsl_fdf;
 	fn.params = &c;
+	if (more != NULL && p->loglik_grad != NULL)
+		c.hess = more->loglik_hess;
 	old = gsl_set_error_handler_off();
 	if (c.L != NULL)
 		iter += chord(&c, x, gtol, max_iter);

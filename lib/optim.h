@@ -64,13 +64,25 @@ struct cx_optim_result {
 int	cx_optim_mle(const struct cx_optim_problem *, const double *start,
 	    const struct cx_optim_opts *, struct cx_optim_result *res);
 
-/* The same, with info (npar x npar, row-major, optimiser scale) a guess of
- * -d2LL/du2 near the optimum, e.g. a subsample fit's -hess scaled by the ratio
- * of the numbers of observations: BFGS then searches in coordinates in which
- * the guess is the identity, and a good guess saves most of the iterations.
- * info NULL, or not positive definite, is cx_optim_mle. */
+/* Optional extras for cx_optim_mle_pre (a zeroed struct or NULL: none). */
+struct cx_optim_more {
+	/* A guess of -d2LL/du2 near the optimum (npar x npar, row-major,
+	 * optimiser scale), e.g. a subsample fit's -hess scaled by the ratio of
+	 * the numbers of observations: BFGS then searches in coordinates in
+	 * which the guess is the identity, after Newton steps with it, and a
+	 * good guess saves most of the iterations.  Ignored unless positive
+	 * definite. */
+	const double	*info;
+	/* The Hessian of the log-likelihood in the natural parameters into
+	 * hess (npar x npar, row-major); 0, or -1 when it cannot be computed
+	 * (then central differences of the gradient, as without it).  Used for
+	 * the final Newton steps and the standard errors; needs loglik_grad. */
+	int		(*loglik_hess)(const double *par, double *hess, void *ctx);
+};
+
+/* cx_optim_mle with the extras above. */
 int	cx_optim_mle_pre(const struct cx_optim_problem *, const double *start,
-	    const struct cx_optim_opts *, const double *info, struct cx_optim_result *res);
+	    const struct cx_optim_opts *, const struct cx_optim_more *, struct cx_optim_result *res);
 
 /* Numerical Hessian of the log-likelihood on the optimiser scale at natural
  * parameters par (npar x npar, row-major, into h).  0 or CX_ENOMEM. */

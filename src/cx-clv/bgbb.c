@@ -110,5 +110,5 @@ bgbb_ppurchase(const double *p, double x, double tx, double n, double t)
 const struct clv_model clv_bgbb = {
 	"bgbb", "BG/BB (Fader, Hardie and Shang 2010)", 1, 0, 4,
 	{ "alpha", "beta", "gamma", "delta" }, { 1, 1, 1, 1 },
-	bgbb_ll, NULL, bgbb_palive, bgbb_condexp, bgbb_ppurchase
+	bgbb_ll, NULL, bgbb_palive, bgbb_condexp, bgbb_ppurchase, NULL
 };

@@ -140,6 +140,62 @@ ll_grad(const double *p, const struct clv_data *d, double *g, int m)
 	return ll + clv_ksum_value(&k[0]);
 }
 
+/*
+ * The Hessian in (r, alpha, a, b).  Per x: trigamma terms of the Gamma and
+ * Beta functions.  Per pattern: tl = -(r+x) log(alpha+T) + softplus(le) with
+ * le = log(a/(b+x-1+m)) + (r+x) (log(alpha+T) - log(alpha+t_x)), so
+ * d2 tl = d2 base + s d2 le + s (1-s) dle dle', s = 1/(1+e^-le).  Summed in
+ * plain doubles: it serves the last Newton step and the standard errors,
+ * which need far fewer digits than the likelihood.
+ */
+static int
+ll_hess(const double *p, const struct clv_data *d, double *H, int m)
+{
+	double r = p[0], al = p[1], a = p[2], b = p[3];
+	double h[4][4] = { { 0 } }, ptr = gsl_sf_psi_1(r), ptab = gsl_sf_psi_1(a + b);
+	double ptb = gsl_sf_psi_1(b), la = log(a);
+	size_t i;
+	int j, k;
+
+	for (i = 0; i < d->nx; i++) {
+		double x = d->xv[i], w = d->xw[i], pt = gsl_sf_psi_1(a + b + x + m);
+
+		h[0][0] += w * (gsl_sf_psi_1(r + x) - ptr);
+		h[0][1] += w / al;
+		h[1][1] -= w * r / (al * al);
+		h[2][2] += w * (ptab - pt);
+		h[2][3] += w * (ptab - pt);
+		h[3][3] += w * (gsl_sf_psi_1(b + x + m) - pt - ptb + ptab);
+	}
+	for (i = 0; i < d->n; i++) {
+		double x = d->x[i], w = d->w[i], aT = al + d->T[i];
+
+		h[0][1] -= w / aT;
+		h[1][1] += w * (r + x) / (aT * aT);
+		if (x > 0 || m) {
+			double atx = al + d->tx[i], D = log(aT) - log(atx), E = 1 / aT - 1 / atx;
+			double iq = 1 / (b + x - 1 + m), le = la + log(iq) + (r + x) * D;
+			double s = le > 0 ? 1 / (1 + exp(-le)) : exp(le) / (1 + exp(le));
+			double v = s * (1 - s), dl[4] = { D, (r + x) * E, 1 / a, -iq };
+
+			for (j = 0; j < 4; j++)
+				for (k = j; k < 4; k++)
+					h[j][k] += w * v * dl[j] * dl[k];
+			h[0][1] += w * s * E;
+			h[1][1] += w * s * (r + x) * (1 / (atx * atx) - 1 / (aT * aT));
+			h[2][2] -= w * s / (a * a);
+			h[3][3] += w * s * iq * iq;
+		}
+	}
+	for (j = 0; j < 4; j++)
+		for (k = j; k < 4; k++)
+			H[j * 4 + k] = H[k * 4 + j] = h[j][k];
+	return 0;
+}
+
+static int bg_hess(const double *p, const struct clv_data *d, double *h) { return ll_hess(p, d, h, 0); }
+static int mbg_hess(const double *p, const struct clv_data *d, double *h) { return ll_hess(p, d, h, 1); }
+
 static double bg_ll(const double *p, const struct clv_data *d) { return ll_grad(p, d, NULL, 0); }
 static double bg_llg(const double *p, const struct clv_data *d, double *g) { return ll_grad(p, d, g, 0); }
 static double mbg_ll(const double *p, const struct clv_data *d) { return ll_grad(p, d, NULL, 1); }
@@ -218,11 +274,11 @@ static double mbg_pp(const double *p, double x, double tx, double T, double t) {
 const struct clv_model clv_bgnbd = {
 	"bgnbd", "BG/NBD (Fader, Hardie and Lee 2005)", 0, 0, 4,
 	{ "r", "alpha", "a", "b" }, { 1, 1, 1, 1 },
-	bg_ll, bg_llg, bg_palive, bg_condexp, bg_pp
+	bg_ll, bg_llg, bg_palive, bg_condexp, bg_pp, bg_hess
 };
 
 const struct clv_model clv_mbgnbd = {
 	"mbgnbd", "MBG/NBD (Batislam, Denizel and Filiztekin 2007)", 0, 0, 4,
 	{ "r", "alpha", "a", "b" }, { 1, 1, 1, 1 },
-	mbg_ll, mbg_llg, mbg_palive, mbg_condexp, mbg_pp
+	mbg_ll, mbg_llg, mbg_palive, mbg_condexp, mbg_pp, mbg_hess
 };

@@ -45,6 +45,9 @@ struct clv_model {
 	double		(*palive)(const double *par, double x, double tx, double T);
 	double		(*condexp)(const double *par, double x, double tx, double T, double t);
 	double		(*ppurchase)(const double *par, double x, double tx, double T, double t);
+	/* optional: the Hessian of loglik in the natural parameters into h
+	 * (npar x npar, row-major); 0 or -1 (then finite differences) */
+	int		(*loglik_hess)(const double *par, const struct clv_data *, double *h);
 };
 
 extern const struct clv_model clv_bgnbd, clv_mbgnbd, clv_pnbd, clv_bgbb, clv_ggamma;

@@ -33,6 +33,14 @@ f_llg(const double *par, double *g, void *arg)
 	return c->m->loglik_grad(par, c->d, g);
 }
 
+static int
+f_hess(const double *par, double *h, void *arg)
+{
+	struct fitctx *c = arg;
+
+	return c->m->loglik_hess(par, c->d, h);
+}
+
 /* A bad summary row: the message is formatted before the reader it names is
  * freed, so that the exit leaves nothing allocated behind. */
 static _Noreturn void __attribute__((format(printf, 2, 3)))
@@ -139,6 +147,7 @@ warm(const struct clv_model *m, const struct clv_data *d, const struct cx_optim_
 	struct fitctx cs = { m, &s };
 	struct cx_optim_problem ps = { m->npar, pos, f_ll, m->loglik_grad ? f_llg : NULL, &cs };
 	struct cx_optim_result rs;
+	struct cx_optim_more more;
 	double sstart[CLV_MAXPAR], sinfo[CLV_MAXPAR * CLV_MAXPAR];
 	size_t i, np = m->npar;
 	int have = 0, shave;
@@ -150,7 +159,9 @@ warm(const struct clv_model *m, const struct clv_data *d, const struct cx_optim_
 		clv_data_add(&s, d->x[i], d->tx[i], d->T[i], d->z[i], d->w[i]);
 	clv_data_finish(&s);
 	shave = warm(m, &s, oo, WARM_NESTED, sstart, sinfo);
-	if (cx_optim_mle_pre(&ps, sstart, oo, shave ? sinfo : NULL, &rs) == 0 && rs.converged) {
+	more.info = shave ? sinfo : NULL;
+	more.loglik_hess = m->loglik_hess ? f_hess : NULL;
+	if (cx_optim_mle_pre(&ps, sstart, oo, &more, &rs) == 0 && rs.converged) {
 		memcpy(start, rs.par, np * sizeof *start);
 		have = rs.hessian_ok;
 		for (i = 0; i < np * np; i++)
@@ -169,6 +180,7 @@ run(const struct clv_opts *o, const struct clv_model *m, const struct clv_data *
 	struct cx_optim_problem pb = { m->npar, pos, f_ll, m->loglik_grad ? f_llg : NULL, &c };
 	struct cx_optim_opts oo = { o->max_iter, 0, 0, o->level };
 	double start[CLV_MAXPAR], info[CLV_MAXPAR * CLV_MAXPAR];
+	struct cx_optim_more more;
 	int rc, have_info;
 
 	if (d->nobs == 0)
@@ -178,7 +190,9 @@ run(const struct clv_opts *o, const struct clv_model *m, const struct clv_data *
 	f->npat = d->n;
 	/* below 40,000 patterns the fits are as they always were */
 	have_info = warm(m, d, &oo, 40000, start, info);
-	rc = cx_optim_mle_pre(&pb, start, &oo, have_info ? info : NULL, &f->r);
+	more.info = have_info ? info : NULL;
+	more.loglik_hess = m->loglik_hess ? f_hess : NULL;
+	rc = cx_optim_mle_pre(&pb, start, &oo, &more, &f->r);
 	if (rc == CX_ENOMEM)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
 	if (rc != 0)

@@ -75,5 +75,5 @@ clv_gg_expected(const double *par, double x, double zbar)
 const struct clv_model clv_ggamma = {
 	"gamma-gamma", "Gamma-Gamma spend (Fader, Hardie and Lee 2005)", 0, 1, 3,
 	{ "p", "q", "gamma" }, { 1, 1, 1 },
-	gg_ll, gg_llg, NULL, NULL, NULL
+	gg_ll, gg_llg, NULL, NULL, NULL, NULL
 };

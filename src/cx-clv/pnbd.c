@@ -322,5 +322,5 @@ pnbd_ppurchase(const double *p, double x, double tx, double T, double t)
 const struct clv_model clv_pnbd = {
 	"pnbd", "Pareto/NBD (Schmittlein, Morrison and Colombo 1987)", 0, 0, 4,
 	{ "r", "alpha", "s", "beta" }, { 1, 1, 1, 1 },
-	pnbd_ll, pnbd_llg, pnbd_palive, pnbd_condexp, pnbd_ppurchase
+	pnbd_ll, pnbd_llg, pnbd_palive, pnbd_condexp, pnbd_ppurchase, NULL
 };
