@@ -127,7 +127,8 @@ tcase validate-rejects 0 "cx-clv validate -q --model $D/model-bgnbd-paper.csv --
 tcase fit-glance 0 "cx-clv fit -q --spend gamma-gamma --glance $TMPD/g.csv $TMPD/sum.csv >/dev/null && awk -F, 'NR == 1 { print; next } { printf \"%s,%s,%s,%.4f,%.3f,%.3f,%s\\n\", \$1, \$2, \$3, \$4, \$5, \$6, \$8 }' $TMPD/g.csv"
 tcase fit-message 0 "cx-clv fit $SUM >/dev/null 2>$TMPD/e; sed 's/, [0-9]* iterations//; s/likelihood -9582.42[0-9]*/likelihood -9582.42/' $TMPD/e"
 check fit-weights "tr -d '\\r' < $SUM | awk -F, 'NR > 1 { n[\$2 \",\" \$3 \",\" \$4]++ } END { print \"x,t_x,T,weight\"; for (k in n) print k \",\" n[k] }' > $TMPD/w.csv && cx-clv fit -q $TMPD/w.csv > $TMPD/fw && cx-clv fit -q $SUM > $TMPD/fu && $CMP -v tol=1e-6 $TMPD/fu $TMPD/fw"
-# analytic gradients against central differences of the log-likelihood
+# analytic gradients against central differences of the log-likelihood, and
+# the BG/NBD and MBG/NBD Hessians against central differences of the gradient
 # (--x-gradient, test-only), 1e-5 relative; pnbd-grad.csv has x = 0, t_x = T,
 # t_x ~ T, x = 1e5 and T = 1e5.  Pareto/NBD at alpha < beta, alpha > beta, and
 # alpha >> beta (2F1 argument above 0.9: the per-customer numerical fallback).

@@ -239,44 +239,70 @@ write_glance(struct cx_csvout *w, const struct fitted *f)
 /*
  * --x-gradient PARAMS (test-only): the analytic gradient of the transaction
  * model's log-likelihood at PARAMS next to central differences of the
- * log-likelihood (step 1e-5 relative), one row per parameter:
- * term,analytic,numeric,rel_diff.
+ * log-likelihood (step 1e-5 relative), one row per parameter, and, when the
+ * model has an analytic Hessian, each entry next to central differences of the
+ * analytic gradient (rows named h_TERM_TERM): term,analytic,numeric,rel_diff.
  */
+static void
+check_row(struct cx_csvout *w, const char *name, double an, double num)
+{
+	cx_csvout_str(w, name);
+	cx_csvout_double(w, an);
+	cx_csvout_double(w, num);
+	cx_csvout_double(w, fabs(an - num) / fmax(1, fabs(num)));
+	cx_csvout_endrow(w);
+}
+
 static int
 gradient_check(const struct clv_opts *o, const struct clv_model *m, const struct clv_data *d)
 {
 	static const char *const head[] = { "term", "analytic", "numeric", "rel_diff" };
-	double par[CLV_MAXPAR], q[CLV_MAXPAR], g[CLV_MAXPAR];
+	double par[CLV_MAXPAR], q[CLV_MAXPAR], g[CLV_MAXPAR], gp[CLV_MAXPAR], gm[CLV_MAXPAR];
+	double hs[CLV_MAXPAR * CLV_MAXPAR];
 	struct cx_outfile of;
 	struct cx_csvout *w;
-	size_t j;
+	char name[64];
+	size_t i, j, n = m->npar;
 
 	if (m->loglik_grad == NULL)
 		cx_errx(CX_EXIT_USAGE, "--x-gradient: %s has no analytic gradient", m->name);
 	if (clv_parse_params(o->x_gradient, m, par) != 0)
 		cx_errx(CX_EXIT_USAGE, "--x-gradient: \"%s\" does not give every parameter of %s",
 		    o->x_gradient, m->name);
-	for (j = 0; j < m->npar; j++)
+	for (j = 0; j < n; j++)
 		g[j] = NAN;
 	if (!isfinite(m->loglik_grad(par, d, g)))
-		for (j = 0; j < m->npar; j++)
+		for (j = 0; j < n; j++)
 			g[j] = NAN;
 	w = clv_output_open(&of, o->out);
 	cx_csvout_row(w, head, 4);
-	for (j = 0; j < m->npar; j++) {
-		double h = 1e-5 * par[j], fp, fm, num;
+	for (j = 0; j < n; j++) {
+		double h = 1e-5 * par[j], fp, fm;
 
 		memcpy(q, par, sizeof q);
 		q[j] = par[j] + h;
 		fp = m->loglik(q, d);
 		q[j] = par[j] - h;
 		fm = m->loglik(q, d);
-		num = (fp - fm) / (2 * h);
-		cx_csvout_str(w, m->term[j]);
-		cx_csvout_double(w, g[j]);
-		cx_csvout_double(w, num);
-		cx_csvout_double(w, fabs(g[j] - num) / fmax(1, fabs(num)));
-		cx_csvout_endrow(w);
+		check_row(w, m->term[j], g[j], (fp - fm) / (2 * h));
+	}
+	if (m->loglik_hess != NULL) {
+		if (m->loglik_hess(par, d, hs) != 0)
+			for (i = 0; i < n * n; i++)
+				hs[i] = NAN;
+		for (j = 0; j < n; j++) {
+			double h = 1e-5 * par[j];
+
+			memcpy(q, par, sizeof q);
+			q[j] = par[j] + h;
+			m->loglik_grad(q, d, gp);
+			q[j] = par[j] - h;
+			m->loglik_grad(q, d, gm);
+			for (i = 0; i <= j; i++) {
+				snprintf(name, sizeof name, "h_%s_%s", m->term[i], m->term[j]);
+				check_row(w, name, hs[i * n + j], (gp[i] - gm[i]) / (2 * h));
+			}
+		}
 	}
 	clv_output_close(&of, w, o->out);
 	return CX_EXIT_OK;
