@@ -20,13 +20,14 @@ export TMPD
 pass=0 fail=0
 
 if [ "${VALGRIND:-}" = 1 ]; then
-	# Wrap every tool: exit 99 on a leak or memory error.  valgrind finds the
-	# program by its bare name on PATH, so argv[0] (and getopt's messages)
-	# stay as in a plain run.
+	# Wrap every tool: exit 99 on a leak or memory error ("possibly lost" is
+	# not one, and not shown: a process killed by SIGPIPE leaves its reader
+	# thread's stack so).  valgrind finds the program by its bare name on
+	# PATH, so argv[0] (and getopt's messages) stay as in a plain run.
 	mkdir -p "$TMPD/vg"
 	for b in "$TOP"/bin/cx-*; do
 		n=$(basename "$b")
-		printf '#!/bin/sh\nPATH="%s:$PATH" exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect %s "$@"\n' "$TOP/bin" "$n" >"$TMPD/vg/$n"
+		printf '#!/bin/sh\nPATH="%s:$PATH" exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect %s "$@"\n' "$TOP/bin" "$n" >"$TMPD/vg/$n"
 		chmod +x "$TMPD/vg/$n"
 	done
 	PATH="$TMPD/vg:$TOP/bin:$PATH"
