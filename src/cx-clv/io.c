@@ -212,64 +212,123 @@ clv_data_add(struct clv_data *d, double x, double tx, double T, double z, double
 	d->n++;
 }
 
-/* Merge identical (x, t_x, T, z) patterns (hash of their bytes, first
- * occurrence order, so the result is deterministic) and tabulate x. */
+/* Merge identical (x, t_x, T, z) patterns (first occurrence order, so the
+ * result is deterministic) and tabulate x.  The pattern table is sized once
+ * from n (no rehashing) and holds each pattern's index with 32 bits of its
+ * hash, so that a probe reads the pattern arrays only when the hashes agree:
+ * at a million mostly distinct customers this is a fraction of the reading. */
+static void
+pattern_key(const struct clv_data *d, size_t i, double *key)
+{
+	key[0] = d->x[i];
+	key[1] = d->tx[i];
+	key[2] = d->T[i];
+	key[3] = d->z[i];
+	if (key[3] != key[3])
+		key[3] = 0;	/* NaN bytes differ; spend unused then */
+}
+
+/* Same bytes (as the key always compared: -0 is not 0 here). */
+static int
+pattern_same(const struct clv_data *d, size_t i, const double *key)
+{
+	double k2[4];
+
+	pattern_key(d, i, k2);
+	return memcmp(key, k2, sizeof k2) == 0;
+}
+
 void
 clv_data_finish(struct clv_data *d)
 {
-	struct cx_hashmap *h = cx_hashmap_new(sizeof(size_t));
-	size_t i, k = 0;
+	struct slot { uint32_t h, idx; } *tab;	/* idx + 1; 0 = empty */
+	size_t i, k = 0, cap = 64, mask;
+	double maxx = 0;
 
-	if (h == NULL)
-		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+	if (d->n >= UINT32_MAX)
+		cx_errx(CX_EXIT_SYSTEM, "out of memory: more than 2^32 patterns");
+	while (cap < 2 * d->n)
+		cap *= 2;
+	mask = cap - 1;
+	tab = cx_xcalloc(cap, sizeof *tab);
 	for (i = 0; i < d->n; i++) {
-		double key[4] = { d->x[i], d->tx[i], d->T[i], d->z[i] };
-		int isnew;
-		size_t *slot;
+		double key[4];
+		uint64_t hv;
+		uint32_t h;
 
-		if (key[3] != key[3])
-			key[3] = 0;	/* NaN bytes differ; spend unused then */
-		slot = cx_hashmap_put(h, (const char *)key, sizeof key, &isnew);
-		if (slot == NULL)
-			cx_errx(CX_EXIT_SYSTEM, "out of memory");
-		if (isnew) {
-			*slot = k;
-			d->x[k] = d->x[i];
-			d->tx[k] = d->tx[i];
-			d->T[k] = d->T[i];
-			d->z[k] = d->z[i];
-			d->w[k] = d->w[i];
-			k++;
-		} else {
-			d->w[*slot] += d->w[i];
+		pattern_key(d, i, key);
+		hv = cx_hash_bytes(key, sizeof key);
+		h = (uint32_t)(hv >> 32);
+		size_t j = (size_t)hv & mask;
+
+		for (;; j = (j + 1) & mask) {
+			if (tab[j].idx == 0) {
+				tab[j].h = h;
+				tab[j].idx = (uint32_t)k + 1;
+				d->x[k] = d->x[i];
+				d->tx[k] = d->tx[i];
+				d->T[k] = d->T[i];
+				d->z[k] = d->z[i];
+				d->w[k] = d->w[i];
+				k++;
+				break;
+			}
+			if (tab[j].h == h && pattern_same(d, tab[j].idx - 1, key)) {
+				d->w[tab[j].idx - 1] += d->w[i];
+				break;
+			}
 		}
 	}
+	free(tab);
 	d->n = k;
-	cx_hashmap_free(h);
-	h = cx_hashmap_new(sizeof(size_t));
-	if (h == NULL)
-		cx_errx(CX_EXIT_SYSTEM, "out of memory");
 	d->nobs = 0;
 	d->nx = 0;
 	d->xi = cx_xrealloc(d->xi, (d->n ? d->n : 1) * sizeof *d->xi);
-	for (i = 0; i < d->n; i++) {
-		int isnew;
-		size_t *slot = cx_hashmap_put(h, (const char *)&d->x[i], sizeof(double), &isnew);
+	for (i = 0; i < d->n; i++)
+		maxx = signbit(d->x[i]) ? HUGE_VAL : fmax(maxx, d->x[i]);	/* -0: as bytes, below */
+	if (maxx <= 65536) {
+		/* x are whole numbers (the reader checks): a direct index */
+		size_t *at = cx_xcalloc((size_t)maxx + 1, sizeof *at);	/* slot + 1 */
 
-		if (slot == NULL)
-			cx_errx(CX_EXIT_SYSTEM, "out of memory");
-		if (isnew) {
-			*slot = d->nx++;
-			d->xv = cx_xrealloc(d->xv, d->nx * sizeof *d->xv);
-			d->xw = cx_xrealloc(d->xw, d->nx * sizeof *d->xw);
-			d->xv[*slot] = d->x[i];
-			d->xw[*slot] = 0;
+		for (i = 0; i < d->n; i++) {
+			size_t xv = (size_t)d->x[i];
+
+			if (at[xv] == 0) {
+				at[xv] = ++d->nx;
+				d->xv = cx_xrealloc(d->xv, d->nx * sizeof *d->xv);
+				d->xw = cx_xrealloc(d->xw, d->nx * sizeof *d->xw);
+				d->xv[d->nx - 1] = d->x[i];
+				d->xw[d->nx - 1] = 0;
+			}
+			d->xw[at[xv] - 1] += d->w[i];
+			d->xi[i] = at[xv] - 1;
+			d->nobs += d->w[i];
 		}
-		d->xw[*slot] += d->w[i];
-		d->xi[i] = *slot;
-		d->nobs += d->w[i];
+		free(at);
+	} else {
+		struct cx_hashmap *h = cx_hashmap_new(sizeof(size_t));
+
+		if (h == NULL)
+			cx_errx(CX_EXIT_SYSTEM, "out of memory");
+		for (i = 0; i < d->n; i++) {
+			int isnew;
+			size_t *slot = cx_hashmap_put(h, (const char *)&d->x[i], sizeof(double), &isnew);
+
+			if (slot == NULL)
+				cx_errx(CX_EXIT_SYSTEM, "out of memory");
+			if (isnew) {
+				*slot = d->nx++;
+				d->xv = cx_xrealloc(d->xv, d->nx * sizeof *d->xv);
+				d->xw = cx_xrealloc(d->xw, d->nx * sizeof *d->xw);
+				d->xv[*slot] = d->x[i];
+				d->xw[*slot] = 0;
+			}
+			d->xw[*slot] += d->w[i];
+			d->xi[i] = *slot;
+			d->nobs += d->w[i];
+		}
+		cx_hashmap_free(h);
 	}
-	cx_hashmap_free(h);
 	d->scratch = cx_xcalloc(d->nx * 8 + 1, sizeof *d->scratch);
 	d->lz = cx_xcalloc(d->n + 1, sizeof *d->lz);
 	for (i = 0; i < d->n; i++)
