@@ -238,11 +238,14 @@ pattern_same(const struct clv_data *d, size_t i, const double *key)
 	return memcmp(key, k2, sizeof k2) == 0;
 }
 
+#define PBLOCK	16
 void
 clv_data_finish(struct clv_data *d)
 {
 	struct slot { uint32_t h, idx; } *tab;	/* idx + 1; 0 = empty */
-	size_t i, k = 0, cap = 64, mask;
+	double key[PBLOCK][4];
+	uint64_t hv[PBLOCK];
+	size_t i, b, k = 0, cap = 64, mask;
 	double maxx = 0;
 
 	if (d->n >= UINT32_MAX)
@@ -251,31 +254,36 @@ clv_data_finish(struct clv_data *d)
 		cap *= 2;
 	mask = cap - 1;
 	tab = cx_xcalloc(cap, sizeof *tab);
-	for (i = 0; i < d->n; i++) {
-		double key[4];
-		uint64_t hv;
-		uint32_t h;
+	for (b = 0; b < d->n; b += PBLOCK) {
+		/* hash a block and prefetch its slots (the table is far larger
+		 * than the caches), then insert the block in order */
+		size_t e = d->n - b < PBLOCK ? d->n - b : PBLOCK;
 
-		pattern_key(d, i, key);
-		hv = cx_hash_bytes(key, sizeof key);
-		h = (uint32_t)(hv >> 32);
-		size_t j = (size_t)hv & mask;
+		for (i = 0; i < e; i++) {
+			pattern_key(d, b + i, key[i]);
+			hv[i] = cx_hash_bytes(key[i], sizeof key[i]);
+			__builtin_prefetch(&tab[(size_t)hv[i] & mask]);
+		}
+		for (i = 0; i < e; i++) {
+			uint32_t h = (uint32_t)(hv[i] >> 32);
+			size_t j = (size_t)hv[i] & mask, src = b + i;
 
-		for (;; j = (j + 1) & mask) {
-			if (tab[j].idx == 0) {
-				tab[j].h = h;
-				tab[j].idx = (uint32_t)k + 1;
-				d->x[k] = d->x[i];
-				d->tx[k] = d->tx[i];
-				d->T[k] = d->T[i];
-				d->z[k] = d->z[i];
-				d->w[k] = d->w[i];
-				k++;
-				break;
-			}
-			if (tab[j].h == h && pattern_same(d, tab[j].idx - 1, key)) {
-				d->w[tab[j].idx - 1] += d->w[i];
-				break;
+			for (;; j = (j + 1) & mask) {
+				if (tab[j].idx == 0) {
+					tab[j].h = h;
+					tab[j].idx = (uint32_t)k + 1;
+					d->x[k] = d->x[src];
+					d->tx[k] = d->tx[src];
+					d->T[k] = d->T[src];
+					d->z[k] = d->z[src];
+					d->w[k] = d->w[src];
+					k++;
+					break;
+				}
+				if (tab[j].h == h && pattern_same(d, tab[j].idx - 1, key[i])) {
+					d->w[tab[j].idx - 1] += d->w[src];
+					break;
+				}
 			}
 		}
 	}
