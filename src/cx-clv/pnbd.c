@@ -94,41 +94,36 @@ struct gser {
 static int
 g_series(double k, double b, double z, struct gser *o)
 {
-	double c = 1, d = b, H = 0, G = 0, Gk = 0, Gb = 0, Gz = 0, lsc = 0;
+	double c = 1, H = 0, G = 0, Gk = 0, Gb = 0, Gn = 0, lsc = 0;
 	long n;
 
 	if (!(z >= 0 && z <= 0.9 && k > 0 && b > 0))
 		return -1;
+	/* c_n = (b)_n z^n / n!, H_n = sum_{j<n} 1/(b+j); Gn = sum n c_n/(k+n) = z G_z */
 	for (n = 0; n < 20000; n++) {
-		double kn = k + n, tG = c / kn, tB = tG * H, tZ = n > 0 ? d / kn : 0;
+		double inv = 1 / (k + n), tG = c * inv, tB = tG * H, tN = n * tG;
 
 		G += tG;
-		Gk -= tG / kn;
+		Gk -= tG * inv;
 		Gb += tB;
-		Gz += tZ;
-		if (n > 0 && (b + n) * z < n + 1 &&
+		Gn += tN;
+		if (z == 0 || (n > 0 && (b + n) * z < n + 1 &&
 		    tG <= 1e-17 * (1 - z) * G && tB <= 1e-17 * (1 - z) * Gb &&
-		    tZ <= 1e-17 * (1 - z) * Gz)
+		    tN <= 1e-17 * (1 - z) * Gn))
 			break;
-		if (z == 0 && n > 0)
-			break;
-		/* next term: c_{n+1} = c_n (b+n) z / (n+1), d_n = n c_n / z */
-		if (n > 0)
-			d *= (b + n) * z / n;
 		H += 1 / (b + n);
 		c *= (b + n) * z / (n + 1);
 		if (c > 1e200) {	/* large b near the peak: rescale */
-			c *= 1e-200; d *= 1e-200; G *= 1e-200; Gk *= 1e-200;
-			Gb *= 1e-200; Gz *= 1e-200;
+			c *= 1e-200; G *= 1e-200; Gk *= 1e-200; Gb *= 1e-200; Gn *= 1e-200;
 			lsc += 200 * M_LN10;
 		}
 	}
-	if (n == 20000 || !(G > 0) || !isfinite(Gb) || !isfinite(Gz))
+	if (n == 20000 || !(G > 0) || !isfinite(Gb) || !isfinite(Gn))
 		return -1;
 	o->lg = log(G) + lsc;
 	o->gk = Gk / G;
 	o->gb = Gb / G;
-	o->gz = Gz / G;
+	o->gz = z > 0 ? Gn / z / G : b / (k + 1) / G;
 	return 0;
 }
 
@@ -192,29 +187,28 @@ term_numeric(const double *p, double x, double tx, double T, double *g)
 	return v;
 }
 
-static double
-pnbd_llg(const double *p, const struct clv_data *d, double *g)
+/* The per-customer part over patterns [lo, hi): Neumaier sums of LL and the
+ * four gradient terms; bad is set when a term is NaN. */
+struct pat_job {
+	const double		*p;
+	const struct clv_data	*d;
+	size_t			 lo, hi;
+	struct clv_ksum		 k[5];
+	int			 bad;
+};
+
+static void *
+pat_range(void *arg)
 {
+	struct pat_job *jb = arg;
+	const struct clv_data *d = jb->d;
+	const double *p = jb->p;
 	double r = p[0], al = p[1], s = p[2], be = p[3];
-	double ll = 0, lgr = gsl_sf_lngamma(r), c = r * log(al) + s * log(be);
-	double gx[4] = { 0, 0, 0, 0 }, psr = gsl_sf_psi(r);
-	/* per x: the t = 0 end point (shared by every customer with t_x = 0) */
-	double *z0 = d->scratch, *l0v = d->scratch + d->nx, *d0 = d->scratch + 2 * d->nx;
-	struct clv_ksum sl = { 0, 0 }, sg[4] = { { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+	const double *z0 = d->scratch, *l0v = d->scratch + d->nx, *d0 = d->scratch + 2 * d->nx;
 	size_t i;
 	int j;
 
-	for (i = 0; i < d->nx; i++) {
-		double w = d->xw[i];
-
-		ll += w * (gsl_sf_lngamma(r + d->xv[i]) - lgr + c);
-		gx[0] += w * (gsl_sf_psi(r + d->xv[i]) - psr + log(al));
-		gx[1] += w * r / al;
-		gx[2] += w * log(be);
-		gx[3] += w * s / be;
-		z0[i] = 0;	/* not computed yet */
-	}
-	for (i = 0; i < d->n; i++) {
+	for (i = jb->lo; i < jb->hi; i++) {
 		double x = d->x[i], tx = d->tx[i], T = d->T[i], w = d->w[i];
 		double l0 = -(r + x) * log(al + T) - s * log(be + T), v, tg[4];
 		double dl0[4] = { -log(al + T), -(r + x) / (al + T), -log(be + T), -s / (be + T) };
@@ -223,14 +217,12 @@ pnbd_llg(const double *p, const struct clv_data *d, double *g)
 			v = l0;
 			memcpy(tg, dl0, sizeof tg);
 		} else {
-			double l1, l2, d1[4], d2[4], *pd1 = d1;
+			double l1, l2, d1[4], d2[4];
+			const double *pd1 = d1;
 			size_t xi = d->xi[i];
-			int ok = 1;
+			int ok;
 
 			if (tx == 0) {
-				if (z0[xi] == 0) {
-					z0[xi] = end_point(p, x, 0, &l0v[xi], &d0[4 * xi]) == 0 ? 1 : -1;
-				}
 				ok = z0[xi] > 0;
 				l1 = l0v[xi];
 				pd1 = &d0[4 * xi];
@@ -258,16 +250,61 @@ pnbd_llg(const double *p, const struct clv_data *d, double *g)
 				v = term_numeric(p, x, tx, T, tg);
 			}
 		}
-		if (isnan(v))
-			return NAN;
-		clv_ksum_add(&sl, w * v);
+		if (isnan(v)) {
+			jb->bad = 1;
+			return NULL;
+		}
+		clv_ksum_add(&jb->k[0], w * v);
 		for (j = 0; j < 4; j++)
-			clv_ksum_add(&sg[j], w * tg[j]);
+			clv_ksum_add(&jb->k[j + 1], w * tg[j]);
 	}
+	return NULL;
+}
+
+static double
+pnbd_llg(const double *p, const struct clv_data *d, double *g)
+{
+	double r = p[0], al = p[1], s = p[2], be = p[3];
+	double ll = 0, lgr = gsl_sf_lngamma(r), c = r * log(al) + s * log(be);
+	double gx[4] = { 0, 0, 0, 0 }, psr = gsl_sf_psi(r);
+	/* per x: the t = 0 end point (shared by every customer with t_x = 0) */
+	double *z0 = d->scratch, *l0v = d->scratch + d->nx, *d0 = d->scratch + 2 * d->nx;
+	struct pat_job job[2] = { { 0 } };
+	struct clv_ksum *k = job[0].k;
+	size_t i, h;
+	int j;
+
+	for (i = 0; i < d->nx; i++) {
+		double w = d->xw[i];
+
+		ll += w * (gsl_sf_lngamma(r + d->xv[i]) - lgr + c);
+		gx[0] += w * (gsl_sf_psi(r + d->xv[i]) - psr + log(al));
+		gx[1] += w * r / al;
+		gx[2] += w * log(be);
+		gx[3] += w * s / be;
+		z0[i] = end_point(p, d->xv[i], 0, &l0v[i], &d0[4 * i]) == 0 ? 1 : -1;
+	}
+	/* as in bgnbd.c: two fixed halves on large data, one pass otherwise */
+	h = d->n >= CLV_PAR_MIN ? d->n / 2 : d->n;
+	job[0].p = job[1].p = p;
+	job[0].d = job[1].d = d;
+	job[0].hi = job[1].lo = h;
+	job[1].hi = d->n;
+	if (h < d->n) {
+		clv_par2(pat_range, &job[0], &job[1]);
+		for (j = 0; j < 5; j++) {
+			clv_ksum_add(&k[j], job[1].k[j].s);
+			clv_ksum_add(&k[j], job[1].k[j].c);
+		}
+	} else {
+		pat_range(&job[0]);
+	}
+	if (job[0].bad || job[1].bad)
+		return NAN;
 	if (g)
 		for (j = 0; j < 4; j++)
-			g[j] = gx[j] + clv_ksum_value(&sg[j]);
-	return ll + clv_ksum_value(&sl);
+			g[j] = gx[j] + clv_ksum_value(&k[j + 1]);
+	return ll + clv_ksum_value(&k[0]);
 }
 
 static double
