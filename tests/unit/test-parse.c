@@ -245,12 +245,96 @@ test_locale(void)
 	setlocale(LC_NUMERIC, "C");
 }
 
+/* 16 to 19 significant digits take the exact 128-bit path: every one must read
+ * as strtod reads it, bit for bit, ties included. */
+static void
+test_long_decimals(void)
+{
+	static const char *const ties[] = {
+		"9007199254740993",		/* 2^53 + 1: half way, to even (2^53) */
+		"9007199254740995",		/* 2^53 + 3: half way, to even (2^53 + 4) */
+		"18014398509481986",		/* 2^54 + 2: half way */
+		"18014398509481990",
+		"9223372036854775807",		/* 2^63 - 1 */
+		"9999999999999999999",		/* the largest 19 digits */
+		"1000000000000000000",
+		"0.1000000000000000055511151231257827",	/* 20+ digits: strtod */
+		"0.10000000000000001",
+		"37.46250662673265",
+		"-2.2250738585072014",
+		"0.0000000000000000001",	/* 19 fraction digits, mant 1 */
+		"1.000000000000000000",
+	};
+	char buf[64];
+	unsigned long long state = 88172645463325252ULL;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof ties / sizeof ties[0]; i++) {
+		double v = 0, want = strtod(ties[i], NULL);
+
+		CHECK(cx_parse_double(ties[i], &v) == NULL);
+		CHECK_REPORT(memcmp(&v, &want, sizeof v) == 0, "\"%s\" -> %a, want %a", ties[i], v, want);
+	}
+	for (i = 0; i < 2000000; i++) {
+		unsigned long long m;
+		int ndig, point, k;
+		double v = 0, want;
+
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		ndig = 16 + (int)(state % 4);
+		m = state >> 4;
+		k = 0;
+		if (state & 8)
+			buf[k++] = '-';
+		point = (int)((state >> 40) % (unsigned)(ndig + 1));
+		for (int d = 0; d < ndig; d++) {
+			if (d == point && d > 0)
+				buf[k++] = '.';
+			buf[k++] = (char)('0' + (d == 0 ? 1 + m % 9 : m % 10));
+			m /= 10;
+			if (m == 0)
+				m = state * 2862933555777941757ULL + 3037000493ULL;
+		}
+		buf[k] = '\0';
+		want = strtod(buf, NULL);
+		if (cx_parse_double(buf, &v) != NULL || memcmp(&v, &want, sizeof v) != 0) {
+			if (bad++ < 3)
+				printf("FAIL %s: \"%s\" -> %a, want %a\n", __func__, buf, v, want);
+		}
+	}
+	CHECK_REPORT(bad == 0, "%d of 2,000,000 long decimals differ from strtod", bad);
+	/* below 1: "0." and leading zeros count among the 19 digits */
+	for (i = 0, bad = 0; i < 500000; i++) {
+		int zeros, k, n;
+		double v = 0, want;
+
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		zeros = (int)(state % 4);
+		n = 14 + (int)((state >> 8) % (unsigned)(5 - zeros));
+		k = snprintf(buf, sizeof buf, "0.%.*s%llu", zeros, "000", (state >> 12) % 9000000000000000000ULL + 1000000000000000000ULL);
+		buf[2 + zeros + n] = '\0';	/* ndig = 1 + zeros + n <= 19 */
+		(void)k;
+		want = strtod(buf, NULL);
+		if (cx_parse_double(buf, &v) != NULL || memcmp(&v, &want, sizeof v) != 0) {
+			if (bad++ < 3)
+				printf("FAIL %s: \"%s\" -> %a, want %a\n", __func__, buf, v, want);
+		}
+	}
+	CHECK_REPORT(bad == 0, "%d of 500,000 long decimals below 1 differ from strtod", bad);
+}
+
 int
 main(void)
 {
 	RUN(test_double_rejects);
 	RUN(test_double_accepts);
 	RUN(test_decimal_plain);
+	RUN(test_long_decimals);
 	RUN(test_llong);
 	RUN(test_flag);
 	RUN(test_duration);
