@@ -7,14 +7,16 @@
  * libcsv a chunk at a time; libcsv calls back with fields and record ends,
  * which we copy into a batch: the records of one chunk of one file.
  *
- * Reading, inflating and parsing (the producer) run in a thread of their own
- * while the caller consumes the previous batch: libcsv's byte loop is most of a
- * tool's time, and a second core hides the rest of the tool behind it.  Three
- * batches circulate (one being filled, one ready, one being read), so memory
- * stays bounded.  Everything the caller sees -- records, errors, warnings,
- * byte counts, file names -- travels inside the batches, in order, so the
- * results are those of a single-threaded read; CXKIT_READER_THREAD=0 in the
- * environment reads without the thread, through the same code.
+ * With opts.thread, reading, inflating and parsing (the producer) run in a
+ * thread of their own while the caller consumes the previous batch.  It pays
+ * only for a caller whose work per record outweighs the parsing (see
+ * csvin.h): the records cross between the cores' caches.
+ * Three batches circulate (one being filled, one ready, one being read), so
+ * memory stays bounded.  Everything the caller sees -- records, errors,
+ * warnings, byte counts, file names -- travels inside the batches, in order,
+ * so the results are those of a single-threaded read; without the thread
+ * the same code runs inline.  CXKIT_READER_THREAD=0 or =1 in the environment
+ * turns the thread off or on for every reader.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,7 +167,9 @@ cx_csvin_new(const struct cx_csvin_opts *opts)
 	if (r->opts.delim == 0)
 		r->opts.delim = ',';
 	r->fd = -1;
-	r->threaded = env == NULL || strcmp(env, "0") != 0;
+	/* CXKIT_READER_THREAD=0 or =1 overrides the caller, for tests and timing */
+	r->threaded = env != NULL && strcmp(env, "0") == 0 ? 0 :
+	    env != NULL && strcmp(env, "1") == 0 ? 1 : r->opts.thread;
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	r->raw = malloc(RAWBUF);

@@ -35,9 +35,3 @@ bench_ratio() {
 bench_rss() {
 	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1
 }
-
-# bench_cpu CMD...: user + system CPU seconds of one run (GNU time).  The tools
-# parse in a second thread, so CPU time can exceed wall time.
-bench_cpu() {
-	/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.3f\n", $1 + $2 }'
-}

@@ -35,9 +35,6 @@ printf '  %-44s %8.3f s\n' "kpi: erlang C, 35,040 intervals [< 1 s]" "$t_erl"
 printf '  %-44s %8.3f s\n' "kpi: erlang A, 35,040 intervals" "$t_erla"
 echo "-- ratios (target in brackets)"
 bench_ratio "kpi: summary vs bare libcsv pass [>= 0.75]" "$t_count" "$t_kpi"
-echo "  (wall times; cx-kpi parses in a second thread: CPU $(bench_cpu cx-kpi --by queue "$calls") s" \
-    "against $(bench_cpu build/tests/csvcount "$calls") s for the bare pass;" \
-    "$(CXKIT_READER_THREAD=0 bench_time 1 cx-kpi --by queue "$calls") s wall in one thread)"
 if [ -n "${t_mlr:-}" ]; then
 	bench_ratio "kpi: summary speed-up over mlr stats1 [>= 5]" "$t_mlr" "$t_kpi"
 else

@@ -70,6 +70,7 @@ struct clv_opts {
 	struct cx_rename rename[CLV_MAXRENAME];
 	size_t		 nrename;
 	const char	*rejects;
+	int		 read_thread;	/* parse input in a second thread (score) */
 	/* summary / validate */
 	double		 unit;		/* days per time unit */
 	const char	*unit_name;

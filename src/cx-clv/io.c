@@ -29,6 +29,7 @@ clv_open_input(const struct clv_opts *o, char **paths, size_t npaths)
 	co.renames = o->rename;
 	co.nrenames = o->nrename;
 	co.warn = warn_cb;
+	co.thread = o->read_thread;
 	if ((in = cx_csvin_new(&co)) == NULL)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
 	if ((rc = cx_csvin_open(in, paths, npaths)) != 0)

@@ -49,7 +49,14 @@ clv_score(const struct clv_opts *o, char **paths, size_t npaths)
 	clv_read_model(o->model_file, &f);
 	if (f.tx->discrete && H != floor(H))
 		cx_errx(CX_EXIT_USAGE, "--horizon: \"%g\" must be a whole number of opportunities for bgbb", H);
-	in = clv_open_input(o, paths, npaths);
+	{
+		/* scoring a customer costs about as much as parsing its row, so
+		 * parsing in a second thread pays here (lib/csvin.h) */
+		struct clv_opts ro = *o;
+
+		ro.read_thread = 1;
+		in = clv_open_input(&ro, paths, npaths);
+	}
 	cid = clv_need_column(in, "customer_id", 1);
 	cx = clv_need_column(in, "x", 1);
 	ctx = clv_need_column(in, "t_x", 1);
