@@ -28,6 +28,8 @@ for n in 100000 1000000; do
 	set -- $(cpu cx-clv fit -q --spend gamma-gamma "$f")
 	printf '  clv: fit bgnbd + gamma-gamma %8d  %8.3f s wall  %8.3f s cpu\n' "$n" "$1" "$2"
 done
+set -- $(cpu cx-clv fit -q --model pnbd "$BENCH_DIR/clv_sim_100000.csv")
+printf '  clv: fit pnbd (BG/NBD data) 100000  %8.3f s wall  %8.3f s cpu  %8s kB peak RSS\n' "$1" "$2" "$3"
 if command -v Rscript >/dev/null 2>&1; then
 	for n in 100000 1000000; do
 		if [ "$n" = 1000000 ] && [ "${BENCH_CLV_R_BIG:-1}" = 0 ]; then
