@@ -6,7 +6,7 @@ T=cx-clv
 . "$(dirname "$0")/lib.sh"
 D=testdata/cx-clv
 CD=testdata/cx-clv/data
-CMP="awk -f tests/cx-clv-numcmp.awk"
+CMP="awk -f tests/numcmp.awk"
 SUM="$CD/cdnow_customers_summary_with_transactions.csv"
 PUB="$CD/cdnow_customers_summary.csv"
 # CDNOW sample from the raw text: cx-ingest, then summary (calibration 39 weeks).

@@ -146,11 +146,11 @@ check erlang-b-table "for c in '2 5' '5 10' '10 14'; do set -- \$c; cx-kpi erlan
 tcase erlang-b-search 0 "cx-kpi erlang --model b --calls 10 --interval 1h --aht 3600 --max-blocking 0.01"
 # GNU Octave queueing (tests/oracles/cx-kpi/erlang-bc.m) to 1e-12, up to 10,000 agents.
 awk -F, 'NR==1{print "interval,calls,aht,agents"; next}{print NR-1 "," $1 ",3600," $2}' $D/oracle-erlang-bc.csv >"$TMPD/bc.csv"
-check octave-erlang-b "cx-kpi erlang --model b --interval 1h $TMPD/bc.csv > $TMPD/b.out && awk -v cols=erlang_b:p_wait -v tol=1e-12 -f tests/cx-kpi-numcmp.awk $D/oracle-erlang-bc.csv $TMPD/b.out"
-check octave-erlang-c "cx-kpi erlang --model c --interval 1h $TMPD/bc.csv > $TMPD/c.out && awk -v cols=erlang_c:p_wait -v tol=1e-12 -f tests/cx-kpi-numcmp.awk $D/oracle-erlang-bc.csv $TMPD/c.out"
+check octave-erlang-b "cx-kpi erlang --model b --interval 1h $TMPD/bc.csv > $TMPD/b.out && awk -v map=erlang_b=p_wait -v only=1 -v tol=1e-12 -f tests/numcmp.awk $D/oracle-erlang-bc.csv $TMPD/b.out"
+check octave-erlang-c "cx-kpi erlang --model c --interval 1h $TMPD/bc.csv > $TMPD/c.out && awk -v map=erlang_c=p_wait -v only=1 -v tol=1e-12 -f tests/numcmp.awk $D/oracle-erlang-bc.csv $TMPD/c.out"
 # Erlang A against the brute-force birth-death oracle (tests/oracles/cx-kpi/erlang-a.m).
 cut -d, -f1-5 $D/oracle-erlang-a.csv >"$TMPD/a.csv"
-check oracle-erlang-a "cx-kpi erlang --model a --interval 30min --sl 20 $TMPD/a.csv > $TMPD/a.out && awk -v cols=p_wait:p_wait,service_level:service_level,asa:asa,occupancy:occupancy,p_abandon:p_abandon -v tol=1e-10 -f tests/cx-kpi-numcmp.awk $D/oracle-erlang-a.csv $TMPD/a.out"
+check oracle-erlang-a "cx-kpi erlang --model a --interval 30min --sl 20 $TMPD/a.csv > $TMPD/a.out && awk -v map=p_wait=p_wait,service_level=service_level,asa=asa,occupancy=occupancy,p_abandon=p_abandon -v only=1 -v tol=1e-10 -f tests/numcmp.awk $D/oracle-erlang-a.csv $TMPD/a.out"
 tcase erlang-a 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --patience 60"
 tcase erlang-a-max-abandon 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --patience 60 --target-sl 0.5 --max-abandon 0.01"
 tcase erlang-max-asa 0 "cx-kpi erlang --calls 100 --interval 30min --aht 180 --max-asa 2"
