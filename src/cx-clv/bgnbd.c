@@ -124,10 +124,8 @@ ll_grad(const double *p, const struct clv_data *d, double *g, int m)
 	job[1].hi = d->n;
 	if (h < d->n) {
 		clv_par2(pat_range, &job[0], &job[1]);
-		for (i = 0; i < 5; i++) {
-			clv_ksum_add(&k[i], job[1].k[i].s);
-			clv_ksum_add(&k[i], job[1].k[i].c);
-		}
+		for (i = 0; i < 5; i++)
+			clv_ksum_merge(&k[i], &job[1].k[i]);
 	} else {
 		pat_range(&job[0]);
 	}

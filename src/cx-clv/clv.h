@@ -117,6 +117,13 @@ clv_ksum_add(struct clv_ksum *k, double v)
 		k->c += (v - t) + k->s;
 	k->s = t;
 }
+/* Add another compensated sum (its sum, then its correction: a fixed order). */
+static inline void
+clv_ksum_merge(struct clv_ksum *k, const struct clv_ksum *from)
+{
+	clv_ksum_add(k, from->s);
+	clv_ksum_add(k, from->c);
+}
 static inline double
 clv_ksum_value(const struct clv_ksum *k)
 {

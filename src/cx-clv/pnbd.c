@@ -292,10 +292,8 @@ pnbd_llg(const double *p, const struct clv_data *d, double *g)
 	job[1].hi = d->n;
 	if (h < d->n) {
 		clv_par2(pat_range, &job[0], &job[1]);
-		for (j = 0; j < 5; j++) {
-			clv_ksum_add(&k[j], job[1].k[j].s);
-			clv_ksum_add(&k[j], job[1].k[j].c);
-		}
+		for (j = 0; j < 5; j++)
+			clv_ksum_merge(&k[j], &job[1].k[j]);
 	} else {
 		pat_range(&job[0]);
 	}
