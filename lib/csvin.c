@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,29 +121,14 @@ struct cx_csvin {
 	char		 errbuf[MSGSZ];
 };
 
-/* A failure seen by the producer: its message travels in the batch. */
-static int
-fail(struct cx_csvin *r, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->perr, sizeof r->perr, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-/* A failure seen by the consumer (headers, the caller's own calls). */
-static int
-cfail(struct cx_csvin *r, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->errbuf, sizeof r->errbuf, fmt, ap);
-	va_end(ap);
-	return code;
-}
+/*
+ * Failures: the producer's message (fail) travels in the batch to the
+ * consumer; the consumer's own (cfail: headers, the caller's calls) goes
+ * straight to errbuf.  Two buffers, so that a reader thread never writes the
+ * one the caller reads.
+ */
+#define fail(r, code, ...)	(snprintf((r)->perr, MSGSZ, __VA_ARGS__), (code))
+#define cfail(r, code, ...)	(snprintf((r)->errbuf, MSGSZ, __VA_ARGS__), (code))
 
 static int
 no_spaces(unsigned char c)
