@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@
 
 #define NBATCH	3
 #define MSGSZ	1024
+
+/* batch.end and finished: the reader stopped at its limit (cx_csvin_limit) */
+#define PAUSED	2
 
 struct queued {
 	size_t		first, n;	/* fields [first, first + n) */
@@ -94,6 +98,9 @@ struct cx_csvin {
 	size_t		 cur_first;	/* first field of the record being built */
 	int		 oom;
 	unsigned long	 nl_in_fields;	/* newlines inside the record's fields */
+	uint64_t	 limit;		/* pause at this byte of the file; 0: none */
+	unsigned long	 nterm;		/* record-end callbacks so far */
+	int		 boundary;	/* the pause fell between two records */
 	char		 perr[MSGSZ];	/* the producer's message */
 
 	/* ---- shared, under mu ---- */
@@ -254,6 +261,7 @@ on_record(int c, void *ctx)
 	unsigned long start = r->line;
 	int crlf = c == '\n' && r->last_term == '\r' && b->nf == r->cur_first;
 
+	r->nterm++;
 	r->last_term = c;
 	r->line += r->nl_in_fields + ((c == '\n' && !crlf) || c == '\r');
 	r->nl_in_fields = 0;
@@ -307,7 +315,7 @@ publish(struct cx_csvin *r, int end)
 		b->nq = 0;	/* the failing chunk's records are not handed out */
 		snprintf(b->msg, MSGSZ, "%s", r->perr);
 	}
-	if (end != 0) {		/* the last one: nothing more to fill */
+	if (end != 0 && end != PAUSED) {	/* the last one: nothing more to fill */
 		pthread_mutex_lock(&r->mu);
 		r->ready[r->nready++] = b;
 		r->b = NULL;
@@ -528,9 +536,12 @@ more_text(struct cx_csvin *r)
 		r->textlen += n;
 		r->rawpos = r->rawlen;
 	} else if (!r->raw_eof) {
+		size_t room = TEXTBUF - r->textlen;
 		ssize_t n;
 
-		n = read_fd(r, r->text + r->textlen, TEXTBUF - r->textlen);
+		if (r->limit != 0 && r->limit - r->bytes < room)
+			room = (size_t)(r->limit - r->bytes);
+		n = read_fd(r, r->text + r->textlen, room);
 		if (n == -1)
 			return fail(r, CX_EDATA, "%s: read error: %s", r->name, strerror(errno));
 		if (n == 0)
@@ -572,7 +583,8 @@ static int
 feed_text(struct cx_csvin *r)
 {
 	char *start = r->text + r->textpos;
-	size_t n = r->textlen - r->textpos;
+	size_t n = r->textlen - r->textpos, last;
+	unsigned long before = 0;
 
 	if (r->opts.ws) {
 		/* blank runs are the delimiter: tabs outside quotes become spaces */
@@ -590,7 +602,12 @@ feed_text(struct cx_csvin *r)
 	 * chunk without blanks parses the same with libcsv's built-in test. */
 	if (!r->opts.ws)
 		csv_set_space_func(&r->csv, memchr(start, ' ', n) || memchr(start, '\t', n) ? no_spaces : NULL);
-	if (csv_parse(&r->csv, start, n, on_field, on_record, r) != n) {
+	/* Text that ends at the limit ends with a newline (cx_csvin_split chose
+	 * it so): fed on its own, it ends a record unless it lies inside quotes. */
+	last = r->limit != 0 && r->bytes == r->limit && n > 0;
+	if (csv_parse(&r->csv, start, n - last, on_field, on_record, r) != n - last ||
+	    (last && (before = r->nterm,
+	    csv_parse(&r->csv, start + n - 1, 1, on_field, on_record, r) != 1))) {
 		int e = csv_error(&r->csv);
 
 		if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
@@ -600,6 +617,8 @@ feed_text(struct cx_csvin *r)
 	}
 	if (r->oom)
 		return fail(r, CX_ENOMEM, "out of memory");
+	if (last)
+		r->boundary = r->nterm != before;
 	r->textpos = r->textlen;
 	return 0;
 }
@@ -744,6 +763,8 @@ produce(struct cx_csvin *r)
 				return e;
 			continue;
 		}
+		if (r->limit != 0 && r->bytes == r->limit)
+			return PAUSED;
 		if ((e = fill_text(r)) != 0)
 			return e;
 		if (r->textlen == 0) {
@@ -763,7 +784,7 @@ produce_batch(struct cx_csvin *r)
 {
 	int e = produce(r);
 
-	if (publish(r, e > 0 ? 0 : e == 0 ? 1 : e) != 0)
+	if (publish(r, e == PAUSED ? PAUSED : e > 0 ? 0 : e == 0 ? 1 : e) != 0)
 		return -1;
 	return e > 0 ? 0 : -1;
 }
@@ -1015,6 +1036,135 @@ uint64_t
 cx_csvin_bytes(const struct cx_csvin *r)
 {
 	return r->out_bytes;
+}
+
+/* ---- parts: one large file read by several threads ---- */
+
+/* A reader that can stop at a byte offset: inline, on one plain regular file. */
+static int
+can_pause(const struct cx_csvin *r)
+{
+	return !r->threaded && !r->thread_live && r->npaths <= 1 && r->fd > 0 &&
+	    r->gz == 0 && !r->opts.ws && r->finished >= 0;
+}
+
+/* The offset just past the first LF at or after off, or 0 if none before size. */
+static uint64_t
+after_newline(int fd, uint64_t off, uint64_t size)
+{
+	char buf[64 * 1024];
+
+	while (off < size) {
+		ssize_t n = pread(fd, buf, sizeof buf, (off_t)off);
+		const char *nl;
+
+		if (n <= 0)
+			return 0;
+		if ((nl = memchr(buf, '\n', (size_t)n)) != NULL)
+			return off + (uint64_t)(nl - buf) + 1 < size ? off + (uint64_t)(nl - buf) + 1 : 0;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+size_t
+cx_csvin_split(struct cx_csvin *r, size_t want, uint64_t min_part, uint64_t *off)
+{
+	struct stat st;
+	uint64_t size;
+	size_t k, i, n = 1;
+
+	if (want < 2 || !can_pause(r) || r->finished != 0 || r->at_eof ||
+	    fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return 1;
+	size = (uint64_t)st.st_size;
+	k = min_part > 0 && size / min_part < want ? (size_t)(size / min_part) : want;
+	off[0] = 0;
+	for (i = 1; i < k; i++) {
+		uint64_t from = size / k * i, at;
+
+		/* past what was read already, and past the previous part */
+		if (from < r->bytes)
+			from = r->bytes;
+		if (from < off[n - 1] + 1)
+			from = off[n - 1] + 1;
+		if ((at = after_newline(r->fd, from, size)) == 0)
+			break;
+		off[n++] = at;
+	}
+	off[n] = size;
+	return n;
+}
+
+int
+cx_csvin_limit(struct cx_csvin *r, uint64_t off)
+{
+	if (!can_pause(r) || (off != 0 && off <= r->bytes && r->finished != PAUSED))
+		return cfail(r, CX_ESYS, "cx_csvin_limit: the reader cannot stop there");
+	r->limit = off;
+	if (r->finished == PAUSED) {
+		r->finished = 0;
+		r->out->end = 0;
+	}
+	return 0;
+}
+
+int
+cx_csvin_paused(const struct cx_csvin *r)
+{
+	return r->finished != PAUSED ? 0 : r->boundary ? 1 : 2;
+}
+
+unsigned long
+cx_csvin_line(const struct cx_csvin *r)
+{
+	return r->line;
+}
+
+int
+cx_csvin_seek(struct cx_csvin *r, uint64_t off, unsigned long line, uint64_t limit)
+{
+	if (cx_csvin_paused(r) != 1 || lseek(r->fd, (off_t)off, SEEK_SET) == -1)
+		return cfail(r, CX_ESYS, "cx_csvin_seek: the reader is not paused between records");
+	r->bytes = off;
+	r->textlen = r->textpos = 0;
+	r->line = line;
+	return cx_csvin_limit(r, limit);
+}
+
+struct cx_csvin *
+cx_csvin_part(const struct cx_csvin *whole, uint64_t begin, uint64_t end)
+{
+	struct cx_csvin *r;
+	size_t i;
+
+	if (!can_pause(whole) || (r = cx_csvin_new(&whole->opts)) == NULL)
+		return NULL;
+	r->threaded = 0;
+	r->paths = whole->paths + whole->cur;
+	r->npaths = 1;
+	if (open_input(r) != 0 || lseek(r->fd, (off_t)begin, SEEK_SET) == -1)
+		goto bad;
+	r->out_name = r->name;
+	r->bytes = begin;
+	r->gz = 0;
+	r->first_text = 0;
+	r->header_pending = 0;
+	r->last_term = '\n';
+	r->limit = end;
+	r->raw_names = calloc(whole->ncols, sizeof *r->raw_names);
+	r->names = calloc(whole->ncols, sizeof *r->names);
+	if (r->raw_names == NULL || r->names == NULL)
+		goto bad;
+	r->ncols = whole->ncols;
+	for (i = 0; i < r->ncols; i++)
+		if ((r->raw_names[i] = dup_str(whole->raw_names[i])) == NULL ||
+		    (r->names[i] = dup_str(whole->names[i])) == NULL)
+			goto bad;
+	return r;
+bad:
+	cx_csvin_free(r);
+	return NULL;
 }
 
 void

@@ -73,6 +73,32 @@ const char	*cx_csvin_error(const struct cx_csvin *);	/* last message, borrowed *
 uint64_t	 cx_csvin_bytes(const struct cx_csvin *);	/* input bytes consumed so far */
 void		 cx_csvin_free(struct cx_csvin *);		/* NULL is a no-op */
 
+/*
+ * Parts: one large file read by several threads, each part by a reader of its
+ * own, the results joined in file order (lib/csvpar.h drives this).  Only an
+ * inline reader (no opts.thread) of one plain regular file can be split.
+ *
+ * cx_csvin_split: right after cx_csvin_open, choose up to want parts of at
+ * least min_part bytes: off[0..k] with off[0] = 0, off[k] = the file size, and
+ * every other off[i] just past a newline (which may still lie inside a quoted
+ * field: see cx_csvin_paused).  Returns k; 1 when the input cannot be split.
+ */
+size_t		 cx_csvin_split(struct cx_csvin *, size_t want, uint64_t min_part, uint64_t *off);
+/* Stop before byte off of the file (0: read to the end): cx_csvin_next then
+ * returns 0 as at the end of input.  Called again when paused, it resumes. */
+int		 cx_csvin_limit(struct cx_csvin *, uint64_t off);
+/* 0 not paused, 1 paused between two records, 2 paused inside a record. */
+int		 cx_csvin_paused(const struct cx_csvin *);
+/* The line the next record starts on. */
+unsigned long	 cx_csvin_line(const struct cx_csvin *);
+/* From a pause between records, go on at byte off of the file, counting lines
+ * from line, with a new limit. */
+int		 cx_csvin_seek(struct cx_csvin *, uint64_t off, unsigned long line, uint64_t limit);
+/* A new reader of bytes [begin, end) of whole's file (end 0: to its end), with
+ * whole's columns; begin must follow a newline; lines count from 1 at begin.
+ * NULL when it cannot be had (then read that part with whole). */
+struct cx_csvin	*cx_csvin_part(const struct cx_csvin *whole, uint64_t begin, uint64_t end);
+
 /* Parse "canonical=actual" into r (pointers into arg, which is modified).
  * Returns NULL or a reason. */
 const char	*cx_rename_parse(char *arg, struct cx_rename *r);
