@@ -107,6 +107,26 @@ check repeat-oracle-generated "for w in 600 86400; do awk -F, -v w=\$w -v by=que
 check merge-repeat-generated "sh $TMPD/rmerge.sh $TMPD/g.csv 4 --by queue --period hour --repeat-window 1h"
 check kpi-shards-generated "scripts/kpi-shards 3 $TMPD/g.csv --by queue,agent_id --period week --repeat-window 24h > $TMPD/sh.csv && cx-kpi --by queue,agent_id --period week --repeat-window 24h $TMPD/g.csv | cmp - $TMPD/sh.csv"
 tcase partial-repeat 0 "cx-kpi --by queue --period hour --repeat-window 1h --partial $R"
+# --threads: a file read in parts at once gives the bytes of one pass --
+# output, partials, rejects, counts and the first error's line.  CXKIT_PART_BYTES
+# cuts these small files into parts (the first 256 kB always go to the first).
+P="env CXKIT_PART_BYTES=1 cx-kpi --threads 5"
+for opts in "" "--by queue,agent_id --period hour --sl 10,20" "--by queue --period 15min --attribute event" "--by channel --partial"; do
+	n=$((${n:-0} + 1))
+	check threads-identical-$n "cx-kpi --threads 1 $opts $TMPD/g.csv > $TMPD/one.csv && $P $opts $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv"
+done
+# bad rows in several parts; quoted newlines (cuts may fall inside them); CRLF
+awk -F, -v OFS=, 'NR > 1 && NR % 1999 == 0 { $7 = "soon" } { print }' $TMPD/g.csv >"$TMPD/gbad.csv"
+awk -F, -v OFS=, 'NR > 1 && NR % 7 == 0 { $5 = "\"" $5 "\nnorth\"" } { print }' $TMPD/g.csv >"$TMPD/gq.csv"
+sed 's/$/\r/' $TMPD/gq.csv >"$TMPD/gcrlf.csv"
+check threads-rejects "cx-kpi --threads 1 --by queue --rejects $TMPD/r1.csv $TMPD/gbad.csv > $TMPD/one.csv 2> $TMPD/one.err && $P --by queue --rejects $TMPD/r5.csv $TMPD/gbad.csv > $TMPD/par.csv 2> $TMPD/par.err && cmp $TMPD/one.csv $TMPD/par.csv && cmp $TMPD/r1.csv $TMPD/r5.csv && cmp $TMPD/one.err $TMPD/par.err && grep -q 'rejected 5' $TMPD/par.err"
+awk -F, -v OFS=, 'NR == 9000 { $3 = "2026-13-01T00:00:00Z" } { print }' $TMPD/g.csv >"$TMPD/glate.csv"
+tcase threads-first-error 1 "cd $TMPD && $P --by queue gbad.csv"
+tcase threads-late-error 1 "cd $TMPD && $P --by queue glate.csv"
+check threads-quoted-newlines "cx-kpi --threads 1 --by queue $TMPD/gq.csv > $TMPD/one.csv && $P --by queue $TMPD/gq.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && grep -q north $TMPD/par.csv"
+check threads-crlf "cx-kpi --threads 1 --by queue --period day $TMPD/gcrlf.csv > $TMPD/one.csv && $P --by queue --period day $TMPD/gcrlf.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && test \$(wc -l < $TMPD/par.csv) -gt 20"
+tcase err-threads 2 "cx-kpi --threads 0 $C"
+tcase err-threads-erlang 2 "cx-kpi erlang --threads 2 --calls 10 --interval 30min --aht 180"
 # merge refuses what it cannot join
 head -11 $R >"$TMPD/r1.csv"
 { head -1 $R; tail -n +12 $R; } >"$TMPD/r2.csv"

@@ -18,6 +18,8 @@
 
 #define KPI_MAX_SL		16
 #define KPI_PARTIAL_VERSION	2
+/* --threads: parts smaller than this are not worth a thread */
+#define KPI_MIN_PART		(8u << 20)
 
 enum kpi_mode { MODE_SUMMARY = 1, MODE_ERLANG = 2, MODE_PLAN = 4, MODE_MERGE = 8 };
 
@@ -53,6 +55,7 @@ struct kpi_opts {
 	enum sl_formula	 formula;
 	double		 repeat_window;		/* seconds; 0 = off */
 	int		 partial;
+	size_t		 threads;		/* --threads: parts of a large file read at once */
 	/* erlang and plan */
 	enum erl_model	 model;
 	int		 model_set;
@@ -93,6 +96,9 @@ struct kpi_in {
 	struct cx_rejects	 rj;
 	int			 use_rj, quiet;
 	unsigned long		 nread, nused;
+	/* a worker's part (read_calls): a bad row is not reported; the part is
+	 * given up and the main reader reads it again, in order */
+	int			 speculative;
 };
 /* Open the inputs (exits with a message on failure). */
 void	kpi_in_open(struct kpi_in *, const struct kpi_opts *, char **files, size_t n);
@@ -174,6 +180,7 @@ struct kpi_stats *group_get(struct groups *, const char *const *val, const size_
 const char *key_field(const char *key, size_t i, size_t *len);	/* i-th --by value */
 int64_t	key_period(const char *key, size_t keylen);
 void	stats_merge(struct kpi_stats *dst, const struct kpi_stats *src);
+void	groups_merge(struct groups *dst, const struct groups *src);
 double	ratio(double num, double den);			/* NaN when den <= 0 */
 void	read_calls(struct groups *, char **files, size_t nfiles);
 /* Put the run s after what cu knows of the customer (have: cu holds at least

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvpar.h"
 #include "cxerr.h"
 #include "csvin.h"
 #include "parse.h"
@@ -25,7 +26,8 @@ enum {
 	OPT_CALLS_COL, OPT_COL, OPT_FRACTIONAL, OPT_ID, OPT_INTERVAL, OPT_MAX_ABANDON,
 	OPT_MAX_ASA, OPT_MAX_BLOCKING, OPT_MAX_OCCUPANCY, OPT_MODEL, OPT_PARTIAL,
 	OPT_PATIENCE, OPT_PERIOD, OPT_REJECTS, OPT_REPEAT_WINDOW, OPT_SHORT_ABANDON,
-	OPT_SHRINKAGE, OPT_SL, OPT_SL_FORMULA, OPT_TARGET_SL, OPT_VERSION, OPT_LAST
+	OPT_SHRINKAGE, OPT_SL, OPT_SL_FORMULA, OPT_TARGET_SL, OPT_THREADS, OPT_VERSION,
+	OPT_LAST
 };
 
 static const struct option longopts[] = {
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
 	{ "sl",			required_argument,	NULL, OPT_SL },
 	{ "sl-formula",		required_argument,	NULL, OPT_SL_FORMULA },
 	{ "target-sl",		required_argument,	NULL, OPT_TARGET_SL },
+	{ "threads",		required_argument,	NULL, OPT_THREADS },
 	{ "version",		no_argument,		NULL, OPT_VERSION },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -80,7 +83,7 @@ static const struct {
 	{ OPT_PERIOD, S | P }, { OPT_REJECTS, S | P | E },
 	{ OPT_REPEAT_WINDOW, S }, { OPT_SHORT_ABANDON, S | P },
 	{ OPT_SHRINKAGE, E | P }, { OPT_SL, S | E | P }, { OPT_SL_FORMULA, S | P },
-	{ OPT_TARGET_SL, E | P },
+	{ OPT_TARGET_SL, E | P }, { OPT_THREADS, S | P },
 };
 #undef S
 #undef E
@@ -121,6 +124,8 @@ usage(int status)
 	    "  --attribute A          arrival (default) or event (answer/abandon time)\n"
 	    "  --repeat-window W      repeat contacts within W (24h, 7d); needs time order\n"
 	    "  --partial              write mergeable sufficient statistics (summary)\n"
+	    "  --threads N            read a large file in N parts at once (default: the\n"
+	    "                         processors, at most 8; 1 reads it in one pass)\n"
 	    "erlang and plan:\n"
 	    "  --model b|c|a          Erlang B, C (default) or A (default with --patience)\n"
 	    "  --calls N --interval D --aht S   one interval (D: 15min, 30min, 900s)\n"
@@ -256,6 +261,9 @@ main(int argc, char *argv[])
 				cx_errx(CX_EXIT_USAGE, "--model: \"%s\" is not b, c or a", optarg);
 			break;
 		case OPT_PARTIAL: o.partial = 1; break;
+		case OPT_THREADS:
+			o.threads = (size_t)cx_opt_llong(optarg, "--threads", 1, 64);
+			break;
 		case OPT_PATIENCE:
 			o.patience = cx_opt_double(optarg, "--patience", 1e-9, 1e9);
 			break;
@@ -368,6 +376,8 @@ main(int argc, char *argv[])
 		cx_errx(CX_EXIT_USAGE, "plan: --model b does not model waiting calls; use c or a");
 	if (o.mode == MODE_MERGE && nfiles == 0)
 		cx_errx(CX_EXIT_USAGE, "merge needs one or more partial files");
+	if (o.threads == 0)
+		o.threads = cx_csvpar_default_threads();
 
 	switch (o.mode) {
 	case MODE_SUMMARY:	rc = kpi_summary(&o, files, nfiles, out); break;

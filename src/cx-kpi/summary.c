@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvpar.h"
 #include "cxerr.h"
 #include "cxtime.h"
 #include "hashmap.h"
@@ -142,6 +143,26 @@ stats_merge(struct kpi_stats *d, const struct kpi_stats *s)
 	for (size_t k = 0; k < KPI_MAX_SL; k++) {
 		d->ans_in[k] += s->ans_in[k];
 		d->ab_in[k] += s->ab_in[k];
+	}
+}
+
+/* Add src's groups into dst (a part read by another thread). */
+void
+groups_merge(struct groups *dst, const struct groups *src)
+{
+	for (size_t i = 0; i < cx_hashmap_count(src->map); i++) {
+		size_t len;
+		const char *key = cx_hashmap_key(src->map, i, &len);
+		struct kpi_stats *d;
+		int isnew;
+
+		if ((d = cx_hashmap_put(dst->map, key, len, &isnew)) == NULL)
+			cx_errx(CX_EXIT_SYSTEM, "out of memory");
+		if (isnew) {
+			cx_hist_init(&d->wait_hist);
+			d->gidx = cx_hashmap_count(dst->map) - 1;
+		}
+		stats_merge(d, cx_hashmap_value(src->map, i));
 	}
 }
 
@@ -473,14 +494,93 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 	return 0;
 }
 
-/* Read every call record into g. */
+/* The calls of one reading: the groups they go into, where bad rows go. */
+struct call_reader {
+	struct groups	*g;
+	struct kpi_in	*ki;
+	struct callcols	*c;
+};
+
+/* A worker's part (lib/csvpar.h): groups of its own, and no rejects. */
+struct call_part {
+	struct groups	 g;
+	struct kpi_in	 ki;
+};
+
+static void
+read_stretch(void *ctx, struct cx_csvin *in)
+{
+	struct call_reader *cr = ctx;
+	struct cx_record r;
+
+	(void)in;		/* cr->ki reads it */
+	while (kpi_in_next(cr->ki, &r) > 0)
+		(void)add_call(cr->g, cr->ki, cr->c, &r);
+}
+
+static void *
+part_new(void *ctx)
+{
+	struct call_reader *cr = ctx;
+	struct call_part *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		return NULL;
+	groups_init(&p->g, cr->g->o);
+	p->g.have_wait = cr->g->have_wait;
+	p->g.have_handle = cr->g->have_handle;
+	p->ki.speculative = 1;
+	return p;
+}
+
+static int
+part_read(void *ctx, void *st, struct cx_csvin *in)
+{
+	struct call_reader *cr = ctx;
+	struct call_part *p = st;
+	struct cx_record r;
+	int rc;
+
+	p->ki.in = in;
+	while ((rc = cx_csvin_next(in, &r)) > 0) {
+		p->ki.nread++;
+		if (add_call(&p->g, &p->ki, cr->c, &r) != 0)
+			return -1;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+part_merge(void *ctx, void *st)
+{
+	struct call_reader *cr = ctx;
+	struct call_part *p = st;
+
+	groups_merge(cr->g, &p->g);
+	cr->ki->nread += p->ki.nread;
+}
+
+static void
+part_free(void *ctx, void *st)
+{
+	struct call_part *p = st;
+
+	(void)ctx;
+	groups_fini(&p->g);
+	free(p);
+}
+
+/* Read every call record into g: a large plain file in parts at once
+ * (--threads), which gives the groups of a single pass. */
 void
 read_calls(struct groups *g, char **files, size_t nfiles)
 {
 	const struct kpi_opts *o = g->o;
 	struct kpi_in ki;
 	struct callcols c;
-	struct cx_record r;
+	struct call_reader cr = { g, &ki, &c };
+	struct cx_csvpar par = { read_stretch, part_new, part_read, part_merge, part_free, &cr };
+	size_t threads = o->threads;
 
 	kpi_in_open(&ki, o, files, nfiles);
 	c.start = kpi_in_column(&ki, "start", 1, "the calls schema needs it");
@@ -498,8 +598,11 @@ read_calls(struct groups *g, char **files, size_t nfiles)
 		c.by[i] = kpi_in_column(&ki, o->by[i], 1, "named by --by");
 	g->have_wait = c.wait >= 0;
 	g->have_handle = c.talk >= 0 || c.hold >= 0 || c.wrap >= 0;
-	while (kpi_in_next(&ki, &r) > 0)
-		(void)add_call(g, &ki, &c, &r);
+	/* repeat contacts follow each customer across the whole file */
+	if (g->cust != NULL)
+		threads = 1;
+	if (cx_csvpar_run(ki.in, threads, KPI_MIN_PART, &par) != 0)
+		cx_errx(CX_EXIT_SYSTEM, "%s", cx_csvin_error(ki.in));
 	kpi_in_close(&ki);
 	free(c.by);
 
