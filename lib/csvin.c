@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,7 @@ struct cx_csvin {
 	uint64_t	 limit;		/* pause at this byte of the file; 0: none */
 	unsigned long	 nterm;		/* record-end callbacks so far */
 	int		 boundary;	/* the pause fell between two records */
+	atomic_int	 cancel;	/* cx_csvin_cancel: stop at the next chunk */
 	char		 perr[MSGSZ];	/* the producer's message */
 
 	/* ---- shared, under mu ---- */
@@ -746,6 +748,8 @@ produce(struct cx_csvin *r)
 			return fail(r, CX_ENOMEM, "out of memory");
 		if (r->b->nq > 0)
 			return 1;
+		if (atomic_load_explicit(&r->cancel, memory_order_relaxed))
+			return fail(r, CX_EDATA, "%s: reading cancelled", r->name);
 		if (r->all_done)
 			return 0;
 		if (r->at_eof) {
@@ -1107,6 +1111,12 @@ cx_csvin_limit(struct cx_csvin *r, uint64_t off)
 		r->out->end = 0;
 	}
 	return 0;
+}
+
+void
+cx_csvin_cancel(struct cx_csvin *r)
+{
+	atomic_store(&r->cancel, 1);
 }
 
 int

@@ -87,6 +87,8 @@ size_t		 cx_csvin_split(struct cx_csvin *, size_t want, uint64_t min_part, uint6
 /* Stop before byte off of the file (0: read to the end): cx_csvin_next then
  * returns 0 as at the end of input.  Called again when paused, it resumes. */
 int		 cx_csvin_limit(struct cx_csvin *, uint64_t off);
+/* From another thread: make the reader fail soon (at its next chunk). */
+void		 cx_csvin_cancel(struct cx_csvin *);
 /* 0 not paused, 1 paused between two records, 2 paused inside a record. */
 int		 cx_csvin_paused(const struct cx_csvin *);
 /* The line the next record starts on. */
