@@ -19,6 +19,7 @@
 #include "hashmap.h"
 #include "parse.h"
 #include "partial.h"
+#include "progress.h"
 #include "kpi.h"
 
 void
@@ -499,6 +500,7 @@ struct call_reader {
 	struct groups	*g;
 	struct kpi_in	*ki;
 	struct callcols	*c;
+	struct cx_progress prog;
 };
 
 /* A worker's part (lib/csvpar.h): groups of its own, and no rejects. */
@@ -513,9 +515,10 @@ read_stretch(void *ctx, struct cx_csvin *in)
 	struct call_reader *cr = ctx;
 	struct cx_record r;
 
-	(void)in;		/* cr->ki reads it */
-	while (kpi_in_next(cr->ki, &r) > 0)
+	while (kpi_in_next(cr->ki, &r) > 0) {
 		(void)add_call(cr->g, cr->ki, cr->c, &r);
+		cx_progress_tick(&cr->prog, cr->ki->nread, cx_csvin_bytes(in));
+	}
 }
 
 static void *
@@ -578,7 +581,7 @@ read_calls(struct groups *g, char **files, size_t nfiles)
 	const struct kpi_opts *o = g->o;
 	struct kpi_in ki;
 	struct callcols c;
-	struct call_reader cr = { g, &ki, &c };
+	struct call_reader cr = { .g = g, .ki = &ki, .c = &c };
 	struct cx_csvpar par = { read_stretch, part_new, part_read, part_merge, part_free, &cr };
 	size_t threads = o->threads;
 
@@ -601,8 +604,10 @@ read_calls(struct groups *g, char **files, size_t nfiles)
 	/* repeat contacts follow each customer across the whole file */
 	if (g->cust != NULL)
 		threads = 1;
+	cx_progress_init(&cr.prog, o->quiet);
 	if (cx_csvpar_run(ki.in, threads, KPI_MIN_PART, &par) != 0)
 		cx_errx(CX_EXIT_SYSTEM, "%s", cx_csvin_error(ki.in));
+	cx_progress_done(&cr.prog);
 	kpi_in_close(&ki);
 	free(c.by);
 
