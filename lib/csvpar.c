@@ -147,10 +147,10 @@ cx_csvpar_run(struct cx_csvin *in, size_t threads, uint64_t min_part,
 			live_remove(&w[i]);
 			pthread_join(w[i].thread, NULL);
 		}
-		if (rc == 0 && w[i].ok && cx_csvin_paused(in) == 1) {
+		if (rc == 0 && w[i].ok && cx_csvin_paused(in) == 1 &&
+		    ops->part_merge(ops->ctx, w[i].st) == 0) {
 			unsigned long line = cx_csvin_line(in) + w[i].lines;
 
-			ops->part_merge(ops->ctx, w[i].st);
 			if (!w[i].last)
 				rc = cx_csvin_seek(in, off[i + 1], line, i + 2 < k ? off[i + 2] : 0);
 		} else if (rc == 0 && (rc = cx_csvin_limit(in, w[i].last ? 0 : off[i + 1])) == 0)

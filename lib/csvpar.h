@@ -8,7 +8,8 @@
  * part is read at the same time by a worker into a state of its own.  The
  * workers read speculatively: a part is kept only if its worker read it to
  * the end without giving up and the cuts on both sides of it fall between
- * records (a newline inside a quoted field does not).  Otherwise the caller's
+ * records (a newline inside a quoted field does not), and the caller's merge
+ * accepted it.  Otherwise the caller's
  * reader reads that part itself, in order, so bad rows, messages and line
  * numbers are exactly those of a single pass; so is the merged state, when
  * merging is exact.  The caller's reader jumps over each part it keeps.
@@ -31,8 +32,10 @@ struct cx_csvpar {
 	/* Read every record of in into st: 0, or -1 to give the part up (a bad
 	 * row, an error: anything the caller's read would report or count). */
 	int	 (*part_read)(void *ctx, void *st, struct cx_csvin *in);
-	/* Add a kept part's state into the caller's, in file order. */
-	void	 (*part_merge)(void *ctx, void *st);
+	/* Add a kept part's state into the caller's, in file order: 0, or -1
+	 * (nothing added) when it cannot be joined to what came before; the
+	 * caller's reader then reads the part itself. */
+	int	 (*part_merge)(void *ctx, void *st);
 	void	 (*part_free)(void *ctx, void *st);
 	void	 *ctx;
 };

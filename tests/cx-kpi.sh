@@ -125,6 +125,18 @@ tcase threads-first-error 1 "cd $TMPD && $P --by queue gbad.csv"
 tcase threads-late-error 1 "cd $TMPD && $P --by queue glate.csv"
 check threads-quoted-newlines "cx-kpi --threads 1 --by queue $TMPD/gq.csv > $TMPD/one.csv && $P --by queue $TMPD/gq.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && grep -q north $TMPD/par.csv"
 check threads-crlf "cx-kpi --threads 1 --by queue --period day $TMPD/gcrlf.csv > $TMPD/one.csv && $P --by queue --period day $TMPD/gcrlf.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && test \$(wc -l < $TMPD/par.csv) -gt 20"
+for opts in "--by queue --repeat-window 1h" "--by queue,agent_id --period day --repeat-window 7d --sl 10,20"; do
+	n=$((${n:-0} + 1))
+	check threads-repeat-$n "cx-kpi --threads 1 $opts $TMPD/g.csv > $TMPD/one.csv && $P $opts $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv"
+done
+check threads-repeat-partial "cx-kpi --threads 1 --repeat-window 1h --partial $TMPD/g.csv > $TMPD/one.csv && $P --repeat-window 1h --partial $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv"
+# out of time order: customer of row 2 again at row 9000, earlier (across parts);
+# a new customer at rows 9500 and 9501, the second earlier (inside one part)
+awk -F, -v OFS=, 'NR == 2 { id = $2 } NR == 9000 { $2 = id; $3 = "2025-12-31T00:00:00Z" }
+	NR == 9500 || NR == 9501 { $2 = "ZZ"; $3 = NR == 9500 ? "2026-06-01T00:00:00Z" : "2026-05-01T00:00:00Z" } { print }' $TMPD/g.csv >"$TMPD/gord.csv"
+awk -F, -v OFS=, 'NR == 9000 { $2 = "ZZ" } { print }' $TMPD/gord.csv >"$TMPD/gord2.csv"
+tcase threads-repeat-order 1 "cd $TMPD && $P --repeat-window 1h gord.csv"
+tcase threads-repeat-order-in-part 1 "cd $TMPD && $P --repeat-window 1h gord2.csv"
 tcase err-threads 2 "cx-kpi --threads 0 $C"
 tcase err-threads-erlang 2 "cx-kpi erlang --threads 2 --calls 10 --interval 30min --aht 180"
 # merge refuses what it cannot join

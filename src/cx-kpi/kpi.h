@@ -169,10 +169,14 @@ struct groups {
 	int			 day_ok;
 	char			*key;
 	size_t			 keycap;
+	int			 runs;		/* customers kept as runs (struct
+						 * cust_run): --partial, a part */
 };
 
 /* summary.c: the groups, the reading of call records, the KPI table. */
 void	groups_init(struct groups *, const struct kpi_opts *);
+/* The same, with customers kept as runs (a part read by another thread). */
+void	groups_init_runs(struct groups *, const struct kpi_opts *);
 void	groups_fini(struct groups *);
 /* The stats of (by values, period start), created zeroed when new. */
 struct kpi_stats *group_get(struct groups *, const char *const *val, const size_t *vlen,
@@ -180,7 +184,9 @@ struct kpi_stats *group_get(struct groups *, const char *const *val, const size_
 const char *key_field(const char *key, size_t i, size_t *len);	/* i-th --by value */
 int64_t	key_period(const char *key, size_t keylen);
 void	stats_merge(struct kpi_stats *dst, const struct kpi_stats *src);
-void	groups_merge(struct groups *dst, const struct groups *src);
+/* Add src's groups into dst; map[i] is the index in dst of src's group i
+ * (map may be NULL). */
+void	groups_merge(struct groups *dst, const struct groups *src, uint32_t *map);
 double	ratio(double num, double den);			/* NaN when den <= 0 */
 void	read_calls(struct groups *, char **files, size_t nfiles);
 /* Put the run s after what cu knows of the customer (have: cu holds at least

@@ -22,18 +22,31 @@
 #include "progress.h"
 #include "kpi.h"
 
-void
-groups_init(struct groups *g, const struct kpi_opts *o)
+static void
+init(struct groups *g, const struct kpi_opts *o, int runs)
 {
 	memset(g, 0, sizeof *g);
 	g->o = o;
 	g->data_end = INT64_MIN;
+	g->runs = runs;
 	if ((g->map = cx_hashmap_new(sizeof(struct kpi_stats))) == NULL)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
 	g->win = (int64_t)llround(o->repeat_window * 1000);
-	if (o->repeat_window > 0 && (g->cust = cx_hashmap_new(o->partial ?
+	if (o->repeat_window > 0 && (g->cust = cx_hashmap_new(runs ?
 	    sizeof(struct cust_run) : sizeof(struct cust))) == NULL)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
+}
+
+void
+groups_init(struct groups *g, const struct kpi_opts *o)
+{
+	init(g, o, o->partial);
+}
+
+void
+groups_init_runs(struct groups *g, const struct kpi_opts *o)
+{
+	init(g, o, 1);
 }
 
 void
@@ -147,9 +160,8 @@ stats_merge(struct kpi_stats *d, const struct kpi_stats *s)
 	}
 }
 
-/* Add src's groups into dst (a part read by another thread). */
 void
-groups_merge(struct groups *dst, const struct groups *src)
+groups_merge(struct groups *dst, const struct groups *src, uint32_t *map)
 {
 	for (size_t i = 0; i < cx_hashmap_count(src->map); i++) {
 		size_t len;
@@ -164,6 +176,8 @@ groups_merge(struct groups *dst, const struct groups *src)
 			d->gidx = cx_hashmap_count(dst->map) - 1;
 		}
 		stats_merge(d, cx_hashmap_value(src->map, i));
+		if (map != NULL)
+			map[i] = (uint32_t)d->gidx;
 	}
 }
 
@@ -478,12 +492,14 @@ add_call(struct groups *g, struct kpi_in *ki, const struct callcols *c, const st
 			if ((cu = cx_hashmap_put(g->cust, id, idlen, &isnew)) == NULL)
 				cx_errx(CX_EXIT_SYSTEM, "out of memory");
 			if (!isnew && t < cu->last) {
+				if (ki->speculative)
+					return -1;
 				cx_errx(CX_EXIT_DATA, "%s:%lu: start: \"%s\" is earlier than customer "
 				    "\"%.60s\"'s previous contact: --repeat-window needs the calls in "
 				    "time order (sort by start first)", cx_csvin_path(ki->in),
 				    r->line, r->field[c->start], id);
 			}
-			if (o->partial)
+			if (g->runs)
 				run_add((struct cust_run *)cu, g, isnew, t, (uint32_t)s->gidx);
 			else {
 				struct kpi_seg one = { t, t, (uint32_t)s->gidx, (uint32_t)s->gidx,
@@ -529,7 +545,7 @@ part_new(void *ctx)
 
 	if (p == NULL)
 		return NULL;
-	groups_init(&p->g, cr->g->o);
+	groups_init_runs(&p->g, cr->g->o);
 	p->g.have_wait = cr->g->have_wait;
 	p->g.have_handle = cr->g->have_handle;
 	p->ki.speculative = 1;
@@ -553,14 +569,62 @@ part_read(void *ctx, void *st, struct cx_csvin *in)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Every customer of part p starts no earlier than its last contact before:
+ * otherwise one pass stops with a message (--repeat-window needs time order),
+ * and the main reader must read the part to give it. */
+static int
+customers_in_order(const struct groups *g, const struct groups *p)
+{
+	for (size_t i = 0; i < cx_hashmap_count(p->cust); i++) {
+		size_t len;
+		const char *id = cx_hashmap_key(p->cust, i, &len);
+		const struct cust_run *run = cx_hashmap_value(p->cust, i);
+		const struct cust *cu = cx_hashmap_get(g->cust, id, len);
+
+		if (cu != NULL && run->first < cu->last)
+			return 0;
+	}
+	return 1;
+}
+
+/* Join each customer's run in part p to its contacts before (kpi.h). */
 static void
+customers_join(struct groups *g, const struct groups *p, const uint32_t *map)
+{
+	for (size_t i = 0; i < cx_hashmap_count(p->cust); i++) {
+		size_t len;
+		const char *id = cx_hashmap_key(p->cust, i, &len);
+		const struct cust_run *run = cx_hashmap_value(p->cust, i);
+		int multi = run->contacts > 1, isnew;
+		struct kpi_seg seg = { run->first, run->c.last, map[run->fgroup],
+		    map[run->c.lgroup], multi, multi && run->c.ffollowed,
+		    multi && run->c.pending };
+		struct cust *cu;
+
+		if ((cu = cx_hashmap_put(g->cust, id, len, &isnew)) == NULL)
+			cx_errx(CX_EXIT_SYSTEM, "out of memory");
+		join(g, cu, !isnew, &seg);
+	}
+}
+
+static int
 part_merge(void *ctx, void *st)
 {
 	struct call_reader *cr = ctx;
 	struct call_part *p = st;
+	uint32_t *map = NULL;
 
-	groups_merge(cr->g, &p->g);
+	if (cr->g->cust != NULL) {
+		if (!customers_in_order(cr->g, &p->g))
+			return -1;
+		map = cx_xcalloc(cx_hashmap_count(p->g.map) + 1, sizeof *map);
+	}
+	groups_merge(cr->g, &p->g, map);
+	if (cr->g->cust != NULL)
+		customers_join(cr->g, &p->g, map);
+	free(map);
 	cr->ki->nread += p->ki.nread;
+	return 0;
 }
 
 static void
@@ -574,7 +638,8 @@ part_free(void *ctx, void *st)
 }
 
 /* Read every call record into g: a large plain file in parts at once
- * (--threads), which gives the groups of a single pass. */
+ * (--threads, lib/csvpar.h), which gives the groups and customers of a
+ * single pass. */
 void
 read_calls(struct groups *g, char **files, size_t nfiles)
 {
@@ -601,8 +666,9 @@ read_calls(struct groups *g, char **files, size_t nfiles)
 		c.by[i] = kpi_in_column(&ki, o->by[i], 1, "named by --by");
 	g->have_wait = c.wait >= 0;
 	g->have_handle = c.talk >= 0 || c.hold >= 0 || c.wrap >= 0;
-	/* repeat contacts follow each customer across the whole file */
-	if (g->cust != NULL)
+	/* --partial --repeat-window keeps runs itself: joining runs to runs is
+	 * merge's work, not done here */
+	if (g->cust != NULL && g->runs)
 		threads = 1;
 	cx_progress_init(&cr.prog, o->quiet);
 	if (cx_csvpar_run(ki.in, threads, KPI_MIN_PART, &par) != 0)
@@ -618,7 +684,7 @@ read_calls(struct groups *g, char **files, size_t nfiles)
 		if (s->offered && s->start_max > g->data_end)
 			g->data_end = s->start_max;
 	}
-	if (g->cust && !o->partial)
+	if (g->cust && !g->runs)
 		for (size_t i = 0; i < cx_hashmap_count(g->cust); i++)
 			cust_finish(g, cx_hashmap_value(g->cust, i));
 }

@@ -67,8 +67,10 @@ list_free(struct list *l)
 struct run {
 	struct list	 main;		/* in file order, worker parts merged in */
 	int		 give_up;	/* 1: a worker that meets "BAD" gives up;
-					 * 2: every worker gives up at once */
+					 * 2: every worker gives up at once;
+					 * 3: the merge refuses every other part */
 	int		 merged;	/* parts kept */
+	int		 refused;	/* parts offered to the merge (give_up 3) */
 };
 
 static void
@@ -97,23 +99,27 @@ part_read(void *ctx, void *st, struct cx_csvin *in)
 	int rc;
 
 	while ((rc = cx_csvin_next(in, &r)) > 0) {
-		if (run->give_up && r.nfield > 0 && strcmp(r.field[0], "BAD") == 0)
+		if (run->give_up == 1 && r.nfield > 0 && strcmp(r.field[0], "BAD") == 0)
 			return -1;
 		list_add(st, 0, &r);
 	}
 	return rc < 0 ? -1 : 0;
 }
 
-static void
+static int
 part_merge(void *ctx, void *st)
 {
 	struct run *run = ctx;
 	struct list *l = st;
 
+	/* give_up 3: the merge refuses every other part */
+	if (run->give_up == 3 && run->refused++ % 2 == 0)
+		return -1;
 	for (size_t i = 0; i < l->n; i++)
 		list_push(&run->main, l->rec[i]);
 	l->n = 0;
 	run->merged++;
+	return 0;
 }
 
 static void
@@ -235,7 +241,7 @@ test_random(void)
 		free(text);
 		for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++)
 			for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
-				for (int g = 0; g <= 2; g++)
+				for (int g = 0; g <= 3; g++)
 					kept += compare("random", threads[t], parts[p], g);
 	}
 	CHECK_REPORT(kept > 100, "only %d parts kept", kept);	/* the parallel path ran */
