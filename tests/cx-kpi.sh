@@ -129,6 +129,7 @@ for opts in "--by queue --repeat-window 1h" "--by queue,agent_id --period day --
 	n=$((${n:-0} + 1))
 	check threads-repeat-$n "cx-kpi --threads 1 $opts $TMPD/g.csv > $TMPD/one.csv && $P $opts $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv"
 done
+check threads-plan "cx-kpi plan --threads 1 --period hour --by queue $TMPD/g.csv > $TMPD/one.csv && env CXKIT_PART_BYTES=1 cx-kpi plan --threads 5 --period hour --by queue $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv"
 check threads-repeat-partial "cx-kpi --threads 1 --repeat-window 1h --partial $TMPD/g.csv > $TMPD/one.csv && $P --repeat-window 1h --partial $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv"
 # out of time order: customer of row 2 again at row 9000, earlier (across parts);
 # a new customer at rows 9500 and 9501, the second earlier (inside one part)
