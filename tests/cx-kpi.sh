@@ -296,6 +296,9 @@ tcase use-patience-c 2 "cx-kpi erlang --model c --patience 60 --calls 1 --interv
 tcase use-b-target 2 "cx-kpi erlang --model b --target-sl 0.9 --calls 1 --interval 1h --aht 60"
 tcase use-blocking-c 2 "cx-kpi erlang --max-blocking 0.01 --calls 1 --interval 1h --aht 60"
 tcase use-abandon-c 2 "cx-kpi erlang --max-abandon 0.01 --calls 1 --interval 1h --aht 60"
+# continuous Erlang B: 0.0367 is met just below 5 agents; at B(2, 5) itself, at 5
+check fractional-b "cx-kpi erlang --model b --calls 2 --interval 1h --aht 3600 --max-blocking 0.0367 --fractional | awk -F, 'NR==2 && \$5 > 4.99 && \$5 < 5 && (\$7 - 0.0367)^2 < 1e-24 {ok=1} END{exit !ok}'"
+check fractional-b-integer "cx-kpi erlang --model b --calls 2 --interval 1h --aht 3600 --max-blocking 0.03669724770642201 --fractional | awk -F, 'NR==2 && (\$5 - 5)^2 < 1e-18 {ok=1} END{exit !ok}'"
 tcase use-fractional-a 2 "cx-kpi erlang --fractional --patience 60 --calls 1 --interval 1h --aht 60"
 tcase use-fractional-agents 2 "cx-kpi erlang --fractional --agents 3 --calls 1 --interval 1h --aht 60"
 tcase use-target 2 "cx-kpi erlang --target-sl 1 --calls 1 --interval 1h --aht 60"

@@ -125,6 +125,44 @@ meets(const struct kpi_opts *o, const struct erl_result *r)
 	return 1;
 }
 
+/* Metrics of x agents, x real, by the continuous Erlang B (B and C). */
+static void
+evaluate_real(const struct kpi_opts *o, double a, double aht, double x, struct erl_result *r)
+{
+	double b = erlang_b_real(a, x);
+
+	if (o->model == MODEL_B) {
+		r->p_wait = b;
+		r->occupancy = a * (1 - b) / x;
+	} else
+		erlang_c_from_b(a, x, b, aht, o->sl[0], r);
+	r->agents = x;
+}
+
+/* --fractional: bisect the continuous model between n - 1 (for Erlang C at
+ * least the traffic a) and n, the fewest whole agents that meet the targets. */
+static void
+fractional(const struct kpi_opts *o, double a, double aht, long n, struct erl_result *r)
+{
+	double lo = (double)n - 1, hi = (double)n;
+	struct erl_result rr;
+
+	if (o->model == MODEL_C)
+		lo = fmax(a, lo);
+	for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {
+		double mid = (lo + hi) / 2;
+
+		rr = *r;
+		evaluate_real(o, a, aht, mid, &rr);
+		if (meets(o, &rr))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	if (hi < (double)n)
+		evaluate_real(o, a, aht, hi, r);
+}
+
 /* Metrics of n agents, given b = B(n) at traffic a. */
 static void
 evaluate(const struct kpi_opts *o, double a, double lambda, double aht, double patience,
@@ -202,24 +240,8 @@ erlang_staff(const struct kpi_opts *o, double calls, double aht, double interval
 			n++;
 			b = a * b / ((double)n + a * b);
 		}
-		if (o->fractional && !r->unmet && o->model == MODEL_C) {
-			/* Bisect the continuous Erlang C between n-1 (or a) and n. */
-			double lo = fmax(a, (double)n - 1), hi = (double)n;
-			struct erl_result rr;
-			for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; it++) {
-				double mid = (lo + hi) / 2;
-				rr = *r;
-				erlang_c_from_b(a, mid, erlang_b_real(a, mid), aht, o->sl[0], &rr);
-				if (meets(o, &rr))
-					hi = mid;
-				else
-					lo = mid;
-			}
-			if (hi < (double)n) {
-				erlang_c_from_b(a, hi, erlang_b_real(a, hi), aht, o->sl[0], r);
-				r->agents = hi;
-			}
-		}
+		if (o->fractional && !r->unmet && n > 0)
+			fractional(o, a, aht, n, r);
 	}
 	r->traffic = a;
 	if (o->fractional)

@@ -134,7 +134,7 @@ usage(int status)
 	    "  --max-asa S, --max-occupancy X, --max-abandon X, --max-blocking X\n"
 	    "  --shrinkage X          heads = agents / (1 - X) (default 0)\n"
 	    "  --agents N             evaluate N agents instead of searching\n"
-	    "  --fractional           fractional agents (continuous Erlang C)\n"
+	    "  --fractional           fractional agents (continuous Erlang B or C)\n"
 	    "  --calls-col C, --id COL[,COL]   columns of an interval stream\n"
 	    "common:\n"
 	    "  -o, --output FILE      write the result to FILE (whole or not at all)\n"
@@ -369,8 +369,8 @@ main(int argc, char *argv[])
 			o.max_blocking = 0.01;
 		if (o.agents >= 0 && o.fractional)
 			cx_errx(CX_EXIT_USAGE, "--agents and --fractional cannot be combined");
-		if (o.fractional && o.model != MODEL_C)
-			cx_errx(CX_EXIT_USAGE, "--fractional applies to --model c only");
+		if (o.fractional && o.model == MODEL_A)
+			cx_errx(CX_EXIT_USAGE, "--fractional applies to --model b and c (Erlang A has no continuous form here)");
 	}
 	if (o.mode == MODE_PLAN && o.model_set && o.model == MODEL_B)
 		cx_errx(CX_EXIT_USAGE, "plan: --model b does not model waiting calls; use c or a");
