@@ -33,6 +33,7 @@
 
 #include "csvin.h"
 #include "cxerr.h"
+#include "joiner.h"
 
 #define RAWBUF	(256 * 1024)
 #define TEXTBUF	(256 * 1024)
@@ -111,10 +112,9 @@ struct cx_csvin {
 	size_t		 nready, nspare;
 	int		 stop;		/* the consumer is done: the thread must end */
 	int		 threaded, thread_live;
-	pthread_t	 thread;
+	struct cx_joiner joiner;	/* the thread, joined at exit too */
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
-	struct cx_csvin	*next_live;	/* readers with a thread, for exit */
 
 	/* ---- consumer: the caller's side ---- */
 	struct batch	*out;		/* being read, or NULL */
@@ -867,63 +867,20 @@ take(struct cx_csvin *r)
 
 /*
  * Tools exit(3) on bad data without freeing their reader; the thread is then
- * stopped and joined at exit, so that nothing is left running while the
- * process ends (and memory checkers see no thread's stack lost).
+ * stopped and joined at exit (lib/joiner.h).
  */
-static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct cx_csvin *live;
-
+/* Tell the thread to end: wake it if it waits for a spare batch, cancel it
+ * if it sits in read(2). */
 static void
-stop_thread(struct cx_csvin *r)
+tell_stop(void *arg)
 {
+	struct cx_csvin *r = arg;
+
 	pthread_mutex_lock(&r->mu);
 	r->stop = 1;
 	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->mu);
-	pthread_cancel(r->thread);
-	pthread_join(r->thread, NULL);
-	r->thread_live = 0;
-}
-
-static void
-stop_all_at_exit(void)
-{
-	pthread_mutex_lock(&live_mu);
-	for (; live != NULL; live = live->next_live)
-		stop_thread(live);
-	pthread_mutex_unlock(&live_mu);
-}
-
-static void
-register_at_exit(void)
-{
-	atexit(stop_all_at_exit);
-}
-
-static void
-live_add(struct cx_csvin *r)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, register_at_exit);
-	pthread_mutex_lock(&live_mu);
-	r->next_live = live;
-	live = r;
-	pthread_mutex_unlock(&live_mu);
-}
-
-static void
-live_remove(struct cx_csvin *r)
-{
-	struct cx_csvin **pp;
-
-	pthread_mutex_lock(&live_mu);
-	for (pp = &live; *pp != NULL; pp = &(*pp)->next_live)
-		if (*pp == r) {
-			*pp = r->next_live;
-			break;
-		}
-	pthread_mutex_unlock(&live_mu);
+	pthread_cancel(r->joiner.thread);
 }
 
 int
@@ -954,9 +911,11 @@ cx_csvin_open(struct cx_csvin *r, char *const paths[], size_t npaths)
 		return e;
 	/* Without a thread (or if one cannot be had) the same code runs inline. */
 	if (r->threaded && r->finished == 0 && !(r->out != NULL && r->out->end != 0) &&
-	    pthread_create(&r->thread, NULL, reader, r) == 0) {
+	    pthread_create(&r->joiner.thread, NULL, reader, r) == 0) {
 		r->thread_live = 1;
-		live_add(r);
+		r->joiner.stop = tell_stop;
+		r->joiner.arg = r;
+		cx_joiner_add(&r->joiner);
 	}
 	return 0;
 }
@@ -1184,11 +1143,10 @@ cx_csvin_free(struct cx_csvin *r)
 
 	if (r == NULL)
 		return;
-	if (r->thread_live) {
-		/* The caller may stop before the end: wake the thread if it waits
-		 * for a spare batch, cancel it if it sits in read(2). */
-		live_remove(r);
-		stop_thread(r);
+	if (r->thread_live) {	/* the caller may stop before the end */
+		cx_joiner_remove(&r->joiner);
+		tell_stop(r);
+		pthread_join(r->joiner.thread, NULL);
 	}
 	close_input(r);
 	if (r->csv_ready)

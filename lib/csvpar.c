@@ -11,76 +11,27 @@
 
 #include "csvpar.h"
 #include "cxerr.h"
+#include "joiner.h"
 
 #define MAX_PARTS	64
 
 struct worker {
-	struct worker	*next_live;	/* workers not joined yet, for exit */
-	pthread_t	 owner;		/* the thread that started it */
 	const struct cx_csvpar *ops;
 	struct cx_csvin	*in;		/* the part's own reader, or NULL */
 	int		 last;		/* the part runs to the end of the file */
 	void		*st;
-	pthread_t	 thread;
+	struct cx_joiner joiner;	/* the thread, joined at exit too */
 	int		 started;
 	int		 ok;		/* keep the result */
 	unsigned long	 lines;		/* physical lines the part holds */
 };
 
-/*
- * A tool exits on the first bad row of its own part while workers still read
- * theirs: at exit they are cancelled and joined, so that nothing is left
- * running (and memory checkers see no thread lost).  Only the thread that
- * started them joins them; an exit from elsewhere just ends the process.
- */
-static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct worker *live;
-
+/* A tool exits at the first bad row of its own part while workers still
+ * read theirs: at exit they are cancelled and joined (lib/joiner.h). */
 static void
-join_all_at_exit(void)
+cancel(void *arg)
 {
-	struct worker *w;
-
-	pthread_mutex_lock(&live_mu);
-	for (w = live; w != NULL; w = w->next_live)
-		if (pthread_equal(w->owner, pthread_self()))
-			cx_csvin_cancel(w->in);
-	for (; live != NULL; live = live->next_live)
-		if (pthread_equal(live->owner, pthread_self()))
-			pthread_join(live->thread, NULL);
-	pthread_mutex_unlock(&live_mu);
-}
-
-static void
-register_at_exit(void)
-{
-	atexit(join_all_at_exit);
-}
-
-static void
-live_add(struct worker *w)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, register_at_exit);
-	pthread_mutex_lock(&live_mu);
-	w->next_live = live;
-	live = w;
-	pthread_mutex_unlock(&live_mu);
-}
-
-static void
-live_remove(struct worker *w)
-{
-	struct worker **pp;
-
-	pthread_mutex_lock(&live_mu);
-	for (pp = &live; *pp != NULL; pp = &(*pp)->next_live)
-		if (*pp == w) {
-			*pp = w->next_live;
-			break;
-		}
-	pthread_mutex_unlock(&live_mu);
+	cx_csvin_cancel(arg);
 }
 
 size_t
@@ -132,20 +83,19 @@ cx_csvpar_run(struct cx_csvin *in, size_t threads, uint64_t min_part,
 		w[i] = (struct worker){ .ops = ops, .last = i + 1 == k };
 		/* made here, not in the worker: they read in's names */
 		w[i].in = cx_csvin_part(in, off[i], w[i].last ? 0 : off[i + 1]);
-		w[i].owner = pthread_self();
-		/* on the list before it runs: an exit may come at any time */
-		if (w[i].in != NULL) {
-			live_add(&w[i]);
-			w[i].started = pthread_create(&w[i].thread, NULL, work, &w[i]) == 0;
-			if (!w[i].started)
-				live_remove(&w[i]);
+		if (w[i].in != NULL &&
+		    pthread_create(&w[i].joiner.thread, NULL, work, &w[i]) == 0) {
+			w[i].started = 1;
+			w[i].joiner.stop = cancel;
+			w[i].joiner.arg = w[i].in;
+			cx_joiner_add(&w[i].joiner);
 		}
 	}
 	ops->read(ops->ctx, in);
 	for (i = 1; i < k; i++) {
 		if (w[i].started) {
-			live_remove(&w[i]);
-			pthread_join(w[i].thread, NULL);
+			cx_joiner_remove(&w[i].joiner);
+			pthread_join(w[i].joiner.thread, NULL);
 		}
 		if (rc == 0 && w[i].ok && cx_csvin_paused(in) == 1 &&
 		    ops->part_merge(ops->ctx, w[i].st) == 0) {
