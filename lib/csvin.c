@@ -1091,14 +1091,15 @@ cx_csvin_line(const struct cx_csvin *r)
 }
 
 int
-cx_csvin_seek(struct cx_csvin *r, uint64_t off, unsigned long line, uint64_t limit)
+cx_csvin_seek(struct cx_csvin *r, uint64_t off, unsigned long line)
 {
 	if (cx_csvin_paused(r) != 1 || lseek(r->fd, (off_t)off, SEEK_SET) == -1)
 		return cfail(r, CX_ESYS, "cx_csvin_seek: the reader is not paused between records");
-	r->bytes = off;
+	/* paused at off, as if it had read up to there */
+	r->bytes = r->limit = off;
 	r->textlen = r->textpos = 0;
 	r->line = line;
-	return cx_csvin_limit(r, limit);
+	return 0;
 }
 
 struct cx_csvin *
@@ -1107,7 +1108,9 @@ cx_csvin_part(const struct cx_csvin *whole, uint64_t begin, uint64_t end)
 	struct cx_csvin *r;
 	size_t i;
 
-	if (!can_pause(whole) || (r = cx_csvin_new(&whole->opts)) == NULL)
+	/* whole's options, file name and columns only: they do not change
+	 * while whole reads, so any thread may call this */
+	if ((r = cx_csvin_new(&whole->opts)) == NULL)
 		return NULL;
 	r->threaded = 0;
 	r->paths = whole->paths + whole->cur;

@@ -93,12 +93,14 @@ void		 cx_csvin_cancel(struct cx_csvin *);
 int		 cx_csvin_paused(const struct cx_csvin *);
 /* The line the next record starts on. */
 unsigned long	 cx_csvin_line(const struct cx_csvin *);
-/* From a pause between records, go on at byte off of the file, counting lines
- * from line, with a new limit. */
-int		 cx_csvin_seek(struct cx_csvin *, uint64_t off, unsigned long line, uint64_t limit);
+/* From a pause between records, jump to byte off of the file (just after a
+ * newline), counting lines from line there; the reader stays paused between
+ * records until cx_csvin_limit. */
+int		 cx_csvin_seek(struct cx_csvin *, uint64_t off, unsigned long line);
 /* A new reader of bytes [begin, end) of whole's file (end 0: to its end), with
- * whole's columns; begin must follow a newline; lines count from 1 at begin.
- * NULL when it cannot be had (then read that part with whole). */
+ * whole's columns; whole was split (cx_csvin_split gave 2 or more parts) and
+ * begin follows a newline; lines count from 1 at begin.  Any thread may call
+ * it while whole reads.  NULL when it cannot be had. */
 struct cx_csvin	*cx_csvin_part(const struct cx_csvin *whole, uint64_t begin, uint64_t end);
 
 /* Parse "canonical=actual" into r (pointers into arg, which is modified).
