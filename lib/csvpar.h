@@ -3,16 +3,17 @@
  * file order, for tools whose state merges exactly (per-group sums, counts,
  * histograms: what --partial/merge already relies on).
  *
- * The file is cut into parts just after newlines (cx_csvin_split).  The
- * caller's thread reads the first part with the reader it opened; each other
- * part is read at the same time by a worker into a state of its own.  The
- * workers read speculatively: a part is kept only if its worker read it to
- * the end without giving up and the cuts on both sides of it fall between
- * records (a newline inside a quoted field does not), and the caller's merge
- * accepted it.  Otherwise the caller's
- * reader reads that part itself, in order, so bad rows, messages and line
- * numbers are exactly those of a single pass; so is the merged state, when
- * merging is exact.  The caller's reader jumps over each part it keeps.
+ * The file is cut into parts just after newlines (cx_csvin_split), up to 8
+ * per thread.  The caller's reader reads parts 0, 1, 2... in order while
+ * workers take parts from the last one down, each into a state of its own,
+ * so a faster processor reads more of the file.  The workers read
+ * speculatively: a part is kept only if its worker read it to the end
+ * without giving up, the cuts on both sides of it fall between records (a
+ * newline inside a quoted field does not), and the caller's merge accepts
+ * it.  Otherwise the caller's reader reads that part itself, in order, so bad
+ * rows, messages and line numbers are exactly those of a single pass; so is
+ * the merged state, when merging is exact.  The caller's reader jumps over
+ * each part it keeps.
  */
 #ifndef CX_CSVPAR_H
 #define CX_CSVPAR_H

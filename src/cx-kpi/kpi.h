@@ -18,7 +18,7 @@
 
 #define KPI_MAX_SL		16
 #define KPI_PARTIAL_VERSION	2
-/* --threads: parts smaller than this are not worth a thread */
+/* --threads: parts smaller than this are not worth cutting */
 #define KPI_MIN_PART		(8u << 20)
 
 enum kpi_mode { MODE_SUMMARY = 1, MODE_ERLANG = 2, MODE_PLAN = 4, MODE_MERGE = 8 };

@@ -124,7 +124,7 @@ usage(int status)
 	    "  --attribute A          arrival (default) or event (answer/abandon time)\n"
 	    "  --repeat-window W      repeat contacts within W (24h, 7d); needs time order\n"
 	    "  --partial              write mergeable sufficient statistics (summary)\n"
-	    "  --threads N            read a large file in N parts at once (default: the\n"
+	    "  --threads N            read a large file on N threads (default: the\n"
 	    "                         processors, at most 8; 1 reads it in one pass)\n"
 	    "erlang and plan:\n"
 	    "  --model b|c|a          Erlang B, C (default) or A (default with --patience)\n"
