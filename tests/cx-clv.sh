@@ -264,6 +264,43 @@ tcase err-merge-not-partial 1 "cx-clv merge $D/orders.csv"
 tcase err-merge-other-tool 1 "printf 'partial_tool,partial_mode,partial_version,customer_id,date,amount\ncx-kpi,summary,1,a,2026-01-01,1\n' | cx-clv merge"
 tcase err-merge-version 1 "printf 'partial_tool,partial_mode,partial_version,customer_id,date,amount\ncx-clv,summary,2,a,2026-01-01,1\n' | cx-clv merge"
 
+# --- --threads: a file read in parts at once gives the bytes of one pass ----------
+# output, partials, rejects, counts and the first error's line.  CXKIT_PART_BYTES
+# cuts these small files into parts (the first 256 kB always go to the first).
+# Added to the generated orders (grouped by customer): YY buys on one day all
+# through the file (amounts whose sum depends on the order of the additions:
+# several per part on a day the parts before already have), ZZ the same with
+# empty amounts between, WW's day starts with an empty amount, XX's days come
+# in falling order (parts join into the days before them).
+cx-gen-data orders --rows 15000 --seed 4 |
+    awk -F, -v OFS=, 'NR == 2 { print "YY,2026-01-01,1,y"; print "WW,2026-07-01,,w" }
+	NR > 1 && NR % 300 == 0 { print; print "YY,2026-06-01,0." NR ",y"; print "ZZ,2026-06-01," (NR % 7) / 10 ",z"
+		print "ZZ,2026-06-01,,z"; print "XX,2027-0" (9 - NR % 9) "-01," NR / 1000 ",x"; if (NR % 600 == 0) print "WW,2026-07-01,0.1,w"; next }
+	{ print }' >"$TMPD/g.csv"
+P="env CXKIT_PART_BYTES=1 cx-clv summary --threads 5"
+n=0
+for opts in "" "--partial" "--unit day --calibration-end 2026-12-31 --holdout-end 2027-03-31" "--unit month"; do
+	n=$((n + 1))
+	check threads-identical-$n "cx-clv summary --threads 1 $opts $TMPD/g.csv > $TMPD/one.csv 2> $TMPD/one.err && $P $opts $TMPD/g.csv > $TMPD/par.csv 2> $TMPD/par.err && cmp $TMPD/one.csv $TMPD/par.csv && cmp $TMPD/one.err $TMPD/par.err"
+done
+tcase threads-same-day 0 "$P -q $TMPD/g.csv | grep -e '^YY' -e '^ZZ' -e '^WW' -e '^XX' && $P --partial $TMPD/g.csv | grep -e ',YY,' -e ',WW,' | sed -n '1p;\$p'"
+check threads-validate "cx-clv validate -q --threads 1 --model $D/model-bgnbd-paper.csv --calibration-end 2026-12-31 --tracking $TMPD/t1.csv $TMPD/g.csv > $TMPD/one.csv && env CXKIT_PART_BYTES=1 cx-clv validate -q --threads 5 --model $D/model-bgnbd-paper.csv --calibration-end 2026-12-31 --tracking $TMPD/t5.csv $TMPD/g.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && cmp $TMPD/t1.csv $TMPD/t5.csv"
+check threads-stdin-gzip "cx-clv summary -q --threads 1 $TMPD/g.csv > $TMPD/one.csv && $P -q - < $TMPD/g.csv | cmp - $TMPD/one.csv && gzip -c $TMPD/g.csv > $TMPD/g.csv.gz && $P -q $TMPD/g.csv.gz | cmp - $TMPD/one.csv"
+# bad rows in several parts; quoted newlines (cuts may fall inside them); CRLF
+awk -F, -v OFS=, 'NR > 1 && NR % 1999 == 0 { $2 = "2026-02-30" } NR % 2999 == 0 { $3 = "12,5" } { print }' $TMPD/g.csv >"$TMPD/gbad.csv"
+awk -F, -v OFS=, 'NR == 14000 { $1 = "" } { print }' $TMPD/g.csv >"$TMPD/glate.csv"
+awk -F, -v OFS=, 'NR > 1 && NR % 7 == 0 { $4 = "\"" $4 "\nnorth\"" } { print }' $TMPD/g.csv >"$TMPD/gq.csv"
+sed 's/$/\r/' $TMPD/gq.csv >"$TMPD/gcrlf.csv"
+check threads-rejects "cx-clv summary --threads 1 --rejects $TMPD/r1.csv $TMPD/gbad.csv > $TMPD/one.csv 2> $TMPD/one.err && $P --rejects $TMPD/r5.csv $TMPD/gbad.csv > $TMPD/par.csv 2> $TMPD/par.err && cmp $TMPD/one.csv $TMPD/par.csv && cmp $TMPD/r1.csv $TMPD/r5.csv && cmp $TMPD/one.err $TMPD/par.err && grep -q 'rejected 12' $TMPD/par.err"
+check threads-rejects-partial "cx-clv summary --threads 1 --partial --rejects $TMPD/r1.csv $TMPD/gbad.csv > $TMPD/one.csv && $P --partial --rejects $TMPD/r5.csv $TMPD/gbad.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && cmp $TMPD/r1.csv $TMPD/r5.csv"
+tcase threads-first-error 1 "cd $TMPD && $P gbad.csv"
+tcase threads-late-error 1 "cd $TMPD && $P glate.csv"
+check threads-quoted-newlines "cx-clv summary --threads 1 --partial $TMPD/gq.csv > $TMPD/one.csv && $P --partial $TMPD/gq.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && cx-clv summary --threads 1 --partial $TMPD/g.csv | cmp - $TMPD/par.csv"
+check threads-crlf "cx-clv summary --threads 1 --partial $TMPD/gcrlf.csv > $TMPD/one.csv && $P --partial $TMPD/gcrlf.csv > $TMPD/par.csv && cmp $TMPD/one.csv $TMPD/par.csv && cx-clv summary --threads 1 --partial $TMPD/g.csv | cmp - $TMPD/par.csv"
+tcase err-threads 2 "cx-clv summary --threads 0 $D/orders.csv"
+tcase err-threads-many 2 "cx-clv summary --threads 65 $D/orders.csv"
+tcase err-threads-fit 2 "cx-clv fit --threads 2 $SUM"
+
 # --- no convergence: exit 4; system errors: exit 3 ----------------------------------
 tcase err-noconv 4 "cx-clv fit --max-iter 2 $SUM"
 tcase err-noconv-degenerate 4 "cx-clv fit $D/all-zero.csv"

@@ -71,6 +71,7 @@ struct clv_opts {
 	size_t		 nrename;
 	const char	*rejects;
 	int		 read_thread;	/* parse input in a second thread (score) */
+	size_t		 threads;	/* --threads (summary, validate); 0 = default */
 	/* summary / validate */
 	double		 unit;		/* days per time unit */
 	const char	*unit_name;
@@ -172,7 +173,7 @@ double		 clv_expm1_ratio(double k, double L);	/* -expm1(k L) / k, -L at k = 0 */
 
 /* Per-customer summary (summary.c), also used by validate. */
 struct clv_cust {
-	int32_t		 first;		/* first purchase day */
+	uint32_t	 idx;		/* its index in the map */
 	uint32_t	 n, cap;	/* distinct days held */
 	int32_t		*day;
 	double		*amt;		/* summed amount per day (NaN when none present) */
@@ -182,6 +183,14 @@ struct clv_summary {
 	int32_t		 min_day, max_day;
 	unsigned long	 rows;		/* rows accepted */
 	unsigned long	 nread, rejected;
+	/* a worker's part (--threads): each amount added to a day's amount,
+	 * in file order, for an exact merge (summary.c) */
+	struct clv_sum_extra {
+		uint32_t	 cust;		/* idx */
+		int32_t		 day;
+		double		 prev, amt;	/* the day's sum before, the amount */
+	}		*extra;
+	size_t		 nextra, extracap;
 };
 int	clv_summary_read(const struct clv_opts *, char **paths, size_t npaths,
 	    struct clv_summary *);

@@ -32,7 +32,7 @@ enum {
 	OPT_CAL_END = CHAR_MAX + 1, OPT_COHORT, OPT_COL, OPT_DISCOUNT, OPT_GLANCE,
 	OPT_HOLD_END, OPT_HOLDOUT, OPT_HORIZON, OPT_LEVEL, OPT_MARGIN, OPT_MAX_ITER,
 	OPT_MAX_X, OPT_MODEL, OPT_N, OPT_PARAMS, OPT_PARTIAL, OPT_PLOT, OPT_REJECTS, OPT_SEED,
-	OPT_SPEND, OPT_T, OPT_TIME_FORMAT, OPT_TRACKING, OPT_UNIT, OPT_VERSION, OPT_X_GRADIENT
+	OPT_SPEND, OPT_T, OPT_THREADS, OPT_TIME_FORMAT, OPT_TRACKING, OPT_UNIT, OPT_VERSION, OPT_X_GRADIENT
 };
 
 static const struct option longopts[] = {
@@ -61,6 +61,7 @@ static const struct option longopts[] = {
 	{ "seed",		required_argument,	NULL, OPT_SEED },
 	{ "spend",		required_argument,	NULL, OPT_SPEND },
 	{ "T",			required_argument,	NULL, OPT_T },
+	{ "threads",		required_argument,	NULL, OPT_THREADS },
 	{ "time-format",	required_argument,	NULL, OPT_TIME_FORMAT },
 	{ "tracking",		required_argument,	NULL, OPT_TRACKING },
 	{ "unit",		required_argument,	NULL, OPT_UNIT },
@@ -91,6 +92,7 @@ static const struct { int opt; int modes; const char *name; } optmodes[] = {
 	{ OPT_SEED,	M_SIMULATE,			"--seed" },
 	{ OPT_SPEND,	M_FIT | M_SIMULATE,		"--spend" },
 	{ OPT_T,	M_SIMULATE,			"--T" },
+	{ OPT_THREADS,	M_SUMMARY | M_VALIDATE,		"--threads" },
 	{ OPT_TIME_FORMAT, M_SUMMARY | M_VALIDATE,	"--time-format" },
 	{ OPT_TRACKING,	M_VALIDATE,			"--tracking" },
 	{ OPT_UNIT,	M_SUMMARY | M_VALIDATE | M_MERGE, "--unit" },
@@ -125,6 +127,8 @@ usage(int status)
 	    "      --holdout-end DATE             last day of the holdout period\n"
 	    "      --time-format FMT              strptime format of the date column\n"
 	    "      --partial                      (summary) write mergeable customer-days\n"
+	    "      --threads N                    read a large file on N threads (default:\n"
+	    "                                     the processors, at most 8)\n"
 	    "fit:\n"
 	    "      --model bgnbd|mbgnbd|pnbd|bgbb transaction model (default bgnbd)\n"
 	    "      --spend gamma-gamma            also fit the spend model on mean_spend\n"
@@ -232,6 +236,7 @@ main(int argc, char *argv[])
 		case OPT_SEED:		o.seed = (unsigned long)cx_opt_llong(optarg, "--seed", 0, 4294967295LL); break;
 		case OPT_SPEND:		o.spend_params = optarg; o.spend = 1; break;
 		case OPT_T:		o.T = cx_opt_double(optarg, "--T", 1e-9, 1e6); break;
+		case OPT_THREADS:	o.threads = (size_t)cx_opt_llong(optarg, "--threads", 1, 64); break;
 		case OPT_TIME_FORMAT:	o.time_format = optarg; break;
 		case OPT_TRACKING:	o.tracking = optarg; break;
 		case OPT_UNIT:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clv.h"
+#include "csvpar.h"
 #include "cxerr.h"
 #include "cxtime.h"
 #include "hashmap.h"
@@ -18,10 +19,13 @@
 #include "partial.h"
 
 #define PARTIAL_VERSION	1
+#define CLV_MIN_PART	(8u << 20)	/* bytes per part, at least */
 
-/* Add amount (NaN = none) on day d to customer c, keeping days sorted. */
-static void
-cust_add(struct clv_cust *c, int32_t d, double amount)
+/* Add amount (NaN = none) on day d to customer c, keeping days sorted.
+ * Returns 1 when amount was added to an amount already held for day d (the
+ * day's sum before it in *prev), 0 otherwise. */
+static int
+cust_add(struct clv_cust *c, int32_t d, double amount, double *prev)
 {
 	uint32_t lo, hi;
 
@@ -55,21 +59,40 @@ cust_add(struct clv_cust *c, int32_t d, double amount)
 	c->day[lo] = d;
 	c->amt[lo] = amount;
 	c->n++;
-	return;
+	return 0;
 merge:
-	if (amount == amount)
-		c->amt[lo] = c->amt[lo] == c->amt[lo] ? c->amt[lo] + amount : amount;
+	if (amount != amount)
+		return 0;
+	if (c->amt[lo] != c->amt[lo]) {
+		c->amt[lo] = amount;
+		return 0;
+	}
+	*prev = c->amt[lo];
+	c->amt[lo] += amount;
+	return 1;
 }
 
+/* Add one order; a worker's part (extra) also notes each amount added to a
+ * day's amount. */
 static void
-summary_add(struct clv_summary *s, const char *id, size_t len, int32_t d, double amount)
+summary_add(struct clv_summary *s, const char *id, size_t len, int32_t d, double amount,
+    int extra)
 {
 	int isnew;
 	struct clv_cust *c = cx_hashmap_put(s->map, id, len, &isnew);
+	double prev;
 
 	if (c == NULL)
 		cx_errx(CX_EXIT_SYSTEM, "out of memory");
-	cust_add(c, d, amount);
+	if (isnew)
+		c->idx = (uint32_t)(cx_hashmap_count(s->map) - 1);
+	if (cust_add(c, d, amount, &prev) && extra) {
+		if (s->nextra == s->extracap) {
+			s->extracap = s->extracap ? 2 * s->extracap : 64;
+			s->extra = cx_xrealloc(s->extra, s->extracap * sizeof *s->extra);
+		}
+		s->extra[s->nextra++] = (struct clv_sum_extra){ c->idx, d, prev, amount };
+	}
 	if (s->rows == 0 || d < s->min_day)
 		s->min_day = d;
 	if (s->rows == 0 || d > s->max_day)
@@ -98,53 +121,274 @@ clv_summary_free(struct clv_summary *s)
 	}
 	cx_hashmap_free(s->map);
 	s->map = NULL;
+	free(s->extra);
+	s->extra = NULL;
 }
 
-int
-clv_summary_read(const struct clv_opts *o, char **paths, size_t npaths, struct clv_summary *s)
-{
-	struct cx_csvin *in = clv_open_input(o, paths, npaths);
-	struct cx_timefmt tf;
-	struct cx_record rec;
-	struct clv_rowerr re;
-	const char *why;
-	int cid, cdate, camt, rc;
+/* The orders of one reading: where they go, where bad rows go. */
+struct order_reader {
+	struct clv_summary	*s;
+	struct clv_rowerr	*re;
+	const struct cx_timefmt	*tf;
+	int			 cid, cdate, camt;
+	int			 rc;		/* the first input error, or 0 */
+};
 
-	if ((why = cx_timefmt_init(&tf, o->time_format, NULL)) != NULL)
-		cx_errx(CX_EXIT_USAGE, "--time-format: \"%s\" %s", o->time_format, why);
-	cid = clv_need_column(in, "customer_id", 1);
-	cdate = clv_need_column(in, "date", 1);
-	camt = clv_need_column(in, "amount", 0);
-	summary_init(s);
-	clv_rowerr_open(&re, o->rejects, in);
+/* The caller's read (lib/csvpar.h): every row, bad ones reported. */
+static void
+read_stretch(void *ctx, struct cx_csvin *in)
+{
+	struct order_reader *r = ctx;
+	struct clv_summary *s = r->s;
+	struct cx_record rec;
+	const char *why;
+	int rc;
+
+	if (r->rc < 0)
+		return;
 	while ((rc = cx_csvin_next(in, &rec)) == 1) {
 		int32_t d;
 		double amount = NAN;
 
 		s->nread++;
 		if (rec.nfield != cx_csvin_ncols(in)) {
-			clv_rowerr(&re, &rec, "%zu fields, expected %zu", rec.nfield, cx_csvin_ncols(in));
+			clv_rowerr(r->re, &rec, "%zu fields, expected %zu", rec.nfield, cx_csvin_ncols(in));
 			continue;
 		}
-		if (rec.len[cid] == 0) {
-			clv_rowerr(&re, &rec, "customer_id: empty field");
+		if (rec.len[r->cid] == 0) {
+			clv_rowerr(r->re, &rec, "customer_id: empty field");
 			continue;
 		}
-		if (rec.len[cdate] == 0) {
-			clv_rowerr(&re, &rec, "date: empty field");
+		if (rec.len[r->cdate] == 0) {
+			clv_rowerr(r->re, &rec, "date: empty field");
 			continue;
 		}
-		if ((why = cx_timefmt_date(&tf, rec.field[cdate], &d)) != NULL) {
-			clv_rowerr(&re, &rec, "date: \"%s\" %s", rec.field[cdate], why);
+		if ((why = cx_timefmt_date(r->tf, rec.field[r->cdate], &d)) != NULL) {
+			clv_rowerr(r->re, &rec, "date: \"%s\" %s", rec.field[r->cdate], why);
 			continue;
 		}
-		if (camt >= 0 && clv_row_double(&re, &rec, camt, &amount, 1) < 0)
+		if (r->camt >= 0 && clv_row_double(r->re, &rec, r->camt, &amount, 1) < 0)
 			continue;
-		summary_add(s, rec.field[cid], rec.len[cid], d, amount);
+		summary_add(s, rec.field[r->cid], rec.len[r->cid], d, amount, 0);
 	}
-	s->rejected = clv_rowerr_close(&re);
-	if (rc < 0)
+	r->rc = rc;
+}
+
+/* A worker's part: a summary of its own, in a thread of its own. */
+static void *
+part_new(void *ctx)
+{
+	struct clv_summary *p = calloc(1, sizeof *p);
+
+	(void)ctx;
+	if (p != NULL && (p->map = cx_hashmap_new(sizeof(struct clv_cust))) == NULL) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+/* Every row of the part, or -1 at the first one read_stretch would reject. */
+static int
+part_read(void *ctx, void *st, struct cx_csvin *in)
+{
+	struct order_reader *r = ctx;
+	struct clv_summary *p = st;
+	struct cx_record rec;
+	int rc;
+
+	while ((rc = cx_csvin_next(in, &rec)) == 1) {
+		int32_t d;
+		double amount = NAN;
+
+		p->nread++;
+		if (rec.nfield != cx_csvin_ncols(in) || rec.len[r->cid] == 0 ||
+		    rec.len[r->cdate] == 0 ||
+		    cx_timefmt_date(r->tf, rec.field[r->cdate], &d) != NULL)
+			return -1;
+		if (r->camt >= 0 && rec.len[r->camt] > 0 &&
+		    cx_parse_double(rec.field[r->camt], &amount) != NULL)
+			return -1;
+		summary_add(p, rec.field[r->cid], rec.len[r->cid], d, amount, 1);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* Index of day d in c, or -1. */
+static long
+cust_find(const struct clv_cust *c, int32_t d)
+{
+	uint32_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (c->day[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n && c->day[lo] == d ? (long)lo : -1;
+}
+
+/* Add the days of p (from later in the file) to those of m. */
+static void
+cust_join(struct clv_cust *m, const struct clv_cust *p)
+{
+	uint32_t n = m->n + p->n, i = 0, j = 0, k = 0;
+	int32_t *day;
+	double *amt;
+
+	if (m->n == 0 || p->day[0] > m->day[m->n - 1]) {
+		if (n > m->cap) {
+			m->cap = n;
+			m->day = cx_xrealloc(m->day, n * sizeof *m->day);
+			m->amt = cx_xrealloc(m->amt, n * sizeof *m->amt);
+		}
+		memcpy(m->day + m->n, p->day, p->n * sizeof *p->day);
+		memcpy(m->amt + m->n, p->amt, p->n * sizeof *p->amt);
+		m->n = n;
+		return;
+	}
+	day = cx_xcalloc(n, sizeof *day);
+	amt = cx_xcalloc(n, sizeof *amt);
+	while (i < m->n || j < p->n) {
+		if (j == p->n || (i < m->n && m->day[i] < p->day[j])) {
+			day[k] = m->day[i];
+			amt[k++] = m->amt[i++];
+		} else if (i == m->n || p->day[j] < m->day[i]) {
+			day[k] = p->day[j];
+			amt[k++] = p->amt[j++];
+		} else {
+			/* the same day: see part_merge for why this is exact */
+			day[k] = m->day[i];
+			amt[k++] = m->amt[i] != m->amt[i] ? p->amt[j] :
+			    p->amt[j] != p->amt[j] ? m->amt[i] : m->amt[i] + p->amt[j];
+			i++;
+			j++;
+		}
+	}
+	free(m->day);
+	free(m->amt);
+	m->day = day;
+	m->amt = amt;
+	m->n = m->cap = k;
+}
+
+/*
+ * Add a worker's part p to the summary read so far, as if its rows had been
+ * read after it.  Customers new to the summary come in the part's order, so
+ * the map's order (the output's) is that of one pass.  The amounts are the
+ * same doubles as one pass adds, in the same order: one pass sums a day's
+ * amounts one by one, in file order, from the first present one.  A day the
+ * summary lacks, or holds no amount for, takes the part's sum, which began
+ * the same way.  A day for which the part holds one amount b gets M + b, as in
+ * one pass.  A day with an amount M that receives several amounts b1, b2...
+ * from the part is the one case where M + (b1 + b2) would differ from
+ * (M + b1) + b2: for these the part kept each amount added (p->extra, in file
+ * order), and they are added here one by one instead; the part's sum for the
+ * day is then set aside (NaN).
+ */
+static int
+part_merge(void *ctx, void *st)
+{
+	struct order_reader *r = ctx;
+	struct clv_summary *s = r->s, *p = st;
+	size_t i, n;
+
+	/* a day's sum is NaN only before its first amount; a part whose sum
+	 * turned NaN (infinities of both signs) is read by the caller */
+	for (i = 0; i < p->nextra; i++) {
+		const struct clv_cust *pc = cx_hashmap_value(p->map, p->extra[i].cust);
+		long j = cust_find(pc, p->extra[i].day);
+
+		if (j < 0 || pc->amt[j] != pc->amt[j])
+			return -1;
+	}
+	for (i = 0; i < p->nextra; i++) {
+		const struct clv_sum_extra *e = &p->extra[i];
+		struct clv_cust *pc = cx_hashmap_value(p->map, e->cust), *mc;
+		size_t len;
+		const char *id = cx_hashmap_key(p->map, e->cust, &len);
+		long mj, pj = cust_find(pc, e->day);
+
+		if ((mc = cx_hashmap_get(s->map, id, len)) == NULL ||
+		    (mj = cust_find(mc, e->day)) < 0)
+			continue;
+		if (pc->amt[pj] != pc->amt[pj]) {
+			mc->amt[mj] += e->amt;		/* the day's later amounts */
+		} else if (mc->amt[mj] == mc->amt[mj]) {
+			/* the day's first two amounts of the part */
+			mc->amt[mj] = (mc->amt[mj] + e->prev) + e->amt;
+			pc->amt[pj] = NAN;
+		}
+	}
+	n = cx_hashmap_count(p->map);
+	for (i = 0; i < n; i++) {
+		size_t len;
+		const char *id = cx_hashmap_key(p->map, i, &len);
+		struct clv_cust *pc = cx_hashmap_value(p->map, i), *mc;
+		int isnew;
+
+		if ((mc = cx_hashmap_put(s->map, id, len, &isnew)) == NULL)
+			cx_errx(CX_EXIT_SYSTEM, "out of memory");
+		if (isnew) {
+			*mc = *pc;
+			mc->idx = (uint32_t)(cx_hashmap_count(s->map) - 1);
+			pc->day = NULL;
+			pc->amt = NULL;
+			pc->n = pc->cap = 0;
+		} else {
+			cust_join(mc, pc);
+		}
+	}
+	if (p->rows > 0) {
+		if (s->rows == 0 || p->min_day < s->min_day)
+			s->min_day = p->min_day;
+		if (s->rows == 0 || p->max_day > s->max_day)
+			s->max_day = p->max_day;
+	}
+	s->rows += p->rows;
+	s->nread += p->nread;
+	return 0;
+}
+
+static void
+part_free(void *ctx, void *st)
+{
+	struct clv_summary *p = st;
+
+	(void)ctx;
+	clv_summary_free(p);
+	free(p);
+}
+
+/* Read every order into s: a large plain file in parts at once (--threads,
+ * lib/csvpar.h), which gives the summary, rejects and messages of one pass. */
+int
+clv_summary_read(const struct clv_opts *o, char **paths, size_t npaths, struct clv_summary *s)
+{
+	struct cx_csvin *in = clv_open_input(o, paths, npaths);
+	struct cx_timefmt tf;
+	struct clv_rowerr re;
+	struct order_reader r = { .s = s, .re = &re, .tf = &tf };
+	struct cx_csvpar par = { read_stretch, part_new, part_read, part_merge, part_free, &r };
+	const char *why;
+	int rc;
+
+	if ((why = cx_timefmt_init(&tf, o->time_format, NULL)) != NULL)
+		cx_errx(CX_EXIT_USAGE, "--time-format: \"%s\" %s", o->time_format, why);
+	r.cid = clv_need_column(in, "customer_id", 1);
+	r.cdate = clv_need_column(in, "date", 1);
+	r.camt = clv_need_column(in, "amount", 0);
+	summary_init(s);
+	clv_rowerr_open(&re, o->rejects, in);
+	if ((rc = cx_csvpar_run(in, o->threads ? o->threads : cx_csvpar_default_threads(),
+	    CLV_MIN_PART, &par)) != 0)
 		clv_input_fail(in, rc);
+	s->rejected = clv_rowerr_close(&re);
+	if (r.rc < 0)
+		clv_input_fail(in, r.rc);
 	cx_csvin_free(in);
 	return 0;
 }
@@ -306,7 +550,7 @@ clv_merge(const struct clv_opts *o, char **paths, size_t npaths)
 			    cx_csvin_path(in), rec.line, rec.field[cdate], why);
 		if (rec.len[camt] > 0 && cx_partial_double(&p, &rec, camt, &amount) != 0)
 			cx_errx(CX_EXIT_DATA, "%s", cx_partial_error(&p));
-		summary_add(&s, rec.field[cid], rec.len[cid], d, amount);
+		summary_add(&s, rec.field[cid], rec.len[cid], d, amount, 0);
 	}
 	if (rc < 0)
 		clv_input_fail(in, rc);
