@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench.d/clv.sh: cx-clv fit (BG/NBD) at 1e5 and 1e6 simulated customers, time and
 # peak RSS, next to the R fit of tests/oracles/cx-clv/bench-fit.R timed in the
-# same run (when Rscript is installed); score throughput against a bare CSV pass.
+# same run (when Rscript is installed); score throughput against a bare CSV pass;
+# summary of 1e6 generated orders read in parts on every processor (the default)
+# and in one pass (--threads 1), runs alternated.
 #   BENCH_CLV_R_BIG=0 skips the (slow) R fit at 1e6.
 set -e
 . scripts/bench-lib.sh
@@ -62,3 +64,17 @@ set -- $(cpu cx-clv score -q --model "$m" --horizon 39 --discount 0.01 "$f")
 printf '  clv: score --discount 0.01 (39 steps) %8.3f s wall %8.3f s cpu\n' "$1" "$2"
 t_cnt=$(bench_time 3 build/tests/csvcount "$f")
 bench_ratio "clv: score time / bare libcsv pass (tests/csvcount)" "$t_s" "$t_cnt"
+echo "== cx-clv: summary of 1e6 generated orders, in parts (default --threads) and in one pass =="
+f=$BENCH_DIR/clv_orders_1000000.csv
+[ -s "$f" ] || cx-gen-data orders --rows 1000000 --seed 1 -o "$f"
+mb=$(bench_mb "$f")
+# alternate the two (on a shared machine a processor may run slower for a
+# while); each line is one run: wall, cpu, peak RSS
+for i in 1 2 3; do
+	set -- $(cpu cx-clv summary -q "$f")
+	printf '  clv: summary (default threads) run %d %8.3f s wall %8.3f s cpu %8.1f MB/s %8s kB peak RSS\n' \
+	    "$i" "$1" "$2" "$(echo "$mb / $1" | bc -l)" "$3"
+	set -- $(cpu cx-clv summary -q --threads 1 "$f")
+	printf '  clv: summary --threads 1      run %d %8.3f s wall %8.3f s cpu %8.1f MB/s %8s kB peak RSS\n' \
+	    "$i" "$1" "$2" "$(echo "$mb / $1" | bc -l)" "$3"
+done
