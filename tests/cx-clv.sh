@@ -271,7 +271,7 @@ tcase err-merge-version 1 "printf 'partial_tool,partial_mode,partial_version,cus
 # through the file (amounts whose sum depends on the order of the additions:
 # several per part on a day the parts before already have), ZZ the same with
 # empty amounts between, WW's day starts with an empty amount, XX's days come
-# in falling order (parts join into the days before them).
+# out of order (parts join their days into and between the days before them).
 cx-gen-data orders --rows 15000 --seed 4 |
     awk -F, -v OFS=, 'NR == 2 { print "YY,2026-01-01,1,y"; print "WW,2026-07-01,,w" }
 	NR > 1 && NR % 300 == 0 { print; print "YY,2026-06-01,0." NR ",y"; print "ZZ,2026-06-01," (NR % 7) / 10 ",z"

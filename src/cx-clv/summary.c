@@ -4,7 +4,9 @@
  * purchase is not a repeat.  State per customer: its distinct purchase days and
  * their amounts (sorted on insertion, so input order does not matter).
  * --partial writes those customer-days; merge reads any number of partials into
- * the same accumulator and writes the summary a single run gives.
+ * the same accumulator and writes the summary a single run gives.  A large
+ * plain file is read in parts on several threads (--threads, lib/csvpar.h),
+ * joined in file order into exactly the state of one pass (part_merge).
  */
 #include <math.h>
 #include <stdlib.h>
