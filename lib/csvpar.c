@@ -11,7 +11,9 @@
  * merge accepts it; the reader then jumps to the next part.  Otherwise it
  * reads part i itself.
  */
+#define _GNU_SOURCE		/* sched_getaffinity: the processors we may use */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,8 +55,15 @@ struct worker {
 size_t
 cx_csvpar_default_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	/* the processors this process may run on (taskset, cpusets), as nproc
+	 * counts them; else those online */
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 8 ? 8 : (size_t)n;
 }
 

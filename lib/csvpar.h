@@ -41,7 +41,8 @@ struct cx_csvpar {
 	void	 *ctx;
 };
 
-/* The number of parts to use by default: the processors online, at most 8. */
+/* The threads to use by default: the processors this process may run on
+ * (as nproc(1) counts them), at most 8. */
 size_t	cx_csvpar_default_threads(void);
 
 /*
