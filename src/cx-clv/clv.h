@@ -144,6 +144,8 @@ struct clv_rowerr {
 	struct cx_rejects rj;
 	int		 on;
 	const char	*path;
+	int		 speculative;	/* a worker's part (lib/csvpar.h): nothing
+					 * reported; the caller gives the part up */
 };
 void	clv_rowerr_open(struct clv_rowerr *, const char *path, struct cx_csvin *);
 /* Reject rec with a reason "COLUMN: ..." (printf format); returns 1 if the row

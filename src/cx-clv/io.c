@@ -405,6 +405,8 @@ clv_rowerr(struct clv_rowerr *e, const struct cx_record *rec, const char *fmt, .
 	char reason[512];
 	va_list ap;
 
+	if (e->speculative)
+		return 1;
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);

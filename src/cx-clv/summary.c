@@ -23,13 +23,30 @@
 #define PARTIAL_VERSION	1
 #define CLV_MIN_PART	(8u << 20)	/* bytes per part, at least */
 
+/* The first of c's days that is not before d (c->n if none). */
+static uint32_t
+day_index(const struct clv_cust *c, int32_t d)
+{
+	uint32_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (c->day[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Add amount (NaN = none) on day d to customer c, keeping days sorted.
  * Returns 1 when amount was added to an amount already held for day d (the
  * day's sum before it in *prev), 0 otherwise. */
 static int
 cust_add(struct clv_cust *c, int32_t d, double amount, double *prev)
 {
-	uint32_t lo, hi;
+	uint32_t lo;
 
 	if (c->n > 0 && d == c->day[c->n - 1]) {
 		lo = c->n - 1;
@@ -38,16 +55,7 @@ cust_add(struct clv_cust *c, int32_t d, double amount, double *prev)
 	if (c->n == 0 || d > c->day[c->n - 1]) {
 		lo = c->n;
 	} else {
-		lo = 0;
-		hi = c->n;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-
-			if (c->day[mid] < d)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = day_index(c, d);
 		if (lo < c->n && c->day[lo] == d)
 			goto merge;
 	}
@@ -137,41 +145,47 @@ struct order_reader {
 };
 
 /* The caller's read (lib/csvpar.h): every row, bad ones reported. */
+/* The day and amount of an order: 0, or -1 for a bad row, which re reports
+ * (or, for a worker's part, notes nothing: re->speculative). */
+static int
+order_row(const struct order_reader *r, struct clv_rowerr *re, const struct cx_record *rec,
+    int32_t *d, double *amount)
+{
+	size_t ncols = cx_csvin_ncols(re->in);
+	const char *why;
+
+	*amount = NAN;
+	if (rec->nfield != ncols)
+		return clv_rowerr(re, rec, "%zu fields, expected %zu", rec->nfield, ncols), -1;
+	if (rec->len[r->cid] == 0)
+		return clv_rowerr(re, rec, "customer_id: empty field"), -1;
+	if (rec->len[r->cdate] == 0)
+		return clv_rowerr(re, rec, "date: empty field"), -1;
+	if ((why = cx_timefmt_date(r->tf, rec->field[r->cdate], d)) != NULL)
+		return clv_rowerr(re, rec, "date: \"%s\" %s", rec->field[r->cdate], why), -1;
+	if (r->camt >= 0 && clv_row_double(re, rec, r->camt, amount, 1) < 0)
+		return -1;
+	return 0;
+}
+
+/* The caller's read (lib/csvpar.h): every row, bad ones reported. */
 static void
 read_stretch(void *ctx, struct cx_csvin *in)
 {
 	struct order_reader *r = ctx;
 	struct clv_summary *s = r->s;
 	struct cx_record rec;
-	const char *why;
 	int rc;
 
 	if (r->rc < 0)
 		return;
 	while ((rc = cx_csvin_next(in, &rec)) == 1) {
 		int32_t d;
-		double amount = NAN;
+		double amount;
 
 		s->nread++;
-		if (rec.nfield != cx_csvin_ncols(in)) {
-			clv_rowerr(r->re, &rec, "%zu fields, expected %zu", rec.nfield, cx_csvin_ncols(in));
-			continue;
-		}
-		if (rec.len[r->cid] == 0) {
-			clv_rowerr(r->re, &rec, "customer_id: empty field");
-			continue;
-		}
-		if (rec.len[r->cdate] == 0) {
-			clv_rowerr(r->re, &rec, "date: empty field");
-			continue;
-		}
-		if ((why = cx_timefmt_date(r->tf, rec.field[r->cdate], &d)) != NULL) {
-			clv_rowerr(r->re, &rec, "date: \"%s\" %s", rec.field[r->cdate], why);
-			continue;
-		}
-		if (r->camt >= 0 && clv_row_double(r->re, &rec, r->camt, &amount, 1) < 0)
-			continue;
-		summary_add(s, rec.field[r->cid], rec.len[r->cid], d, amount, 0);
+		if (order_row(r, r->re, &rec, &d, &amount) == 0)
+			summary_add(s, rec.field[r->cid], rec.len[r->cid], d, amount, 0);
 	}
 	r->rc = rc;
 }
@@ -196,20 +210,16 @@ part_read(void *ctx, void *st, struct cx_csvin *in)
 {
 	struct order_reader *r = ctx;
 	struct clv_summary *p = st;
+	struct clv_rowerr quiet = { .in = in, .speculative = 1 };
 	struct cx_record rec;
 	int rc;
 
 	while ((rc = cx_csvin_next(in, &rec)) == 1) {
 		int32_t d;
-		double amount = NAN;
+		double amount;
 
 		p->nread++;
-		if (rec.nfield != cx_csvin_ncols(in) || rec.len[r->cid] == 0 ||
-		    rec.len[r->cdate] == 0 ||
-		    cx_timefmt_date(r->tf, rec.field[r->cdate], &d) != NULL)
-			return -1;
-		if (r->camt >= 0 && rec.len[r->camt] > 0 &&
-		    cx_parse_double(rec.field[r->camt], &amount) != NULL)
+		if (order_row(r, &quiet, &rec, &d, &amount) != 0)
 			return -1;
 		summary_add(p, rec.field[r->cid], rec.len[r->cid], d, amount, 1);
 	}
@@ -220,17 +230,9 @@ part_read(void *ctx, void *st, struct cx_csvin *in)
 static long
 cust_find(const struct clv_cust *c, int32_t d)
 {
-	uint32_t lo = 0, hi = c->n;
+	uint32_t i = day_index(c, d);
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (c->day[mid] < d)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->n && c->day[lo] == d ? (long)lo : -1;
+	return i < c->n && c->day[i] == d ? (long)i : -1;
 }
 
 /* Add the days of p (from later in the file) to those of m. */
